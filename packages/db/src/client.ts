@@ -1,0 +1,88 @@
+import { PGlite } from "@electric-sql/pglite";
+import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+/** Either driver's database, or a transaction on it: service functions take this. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema>;
+
+export type DatabaseKind = "postgres" | "pglite";
+
+export interface DbHandle {
+  db: Database;
+  kind: DatabaseKind;
+  /** Where the data lives, safe to log (no password). */
+  location: string;
+  /**
+   * Runs fn while holding a cluster-wide lock (a Postgres session advisory lock), so several
+   * instances starting at once migrate and seed once. PGlite has one client: no lock needed.
+   */
+  withExclusiveLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL. When absent the embedded PGlite is used. */
+  databaseUrl?: string;
+  /** PGlite data directory; "memory://" for a throwaway in-memory database. */
+  dataDir?: string;
+  poolSize?: number;
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "postgres://(unparseable url)";
+  }
+}
+
+export async function createDatabase(options: DatabaseOptions): Promise<DbHandle> {
+  if (options.databaseUrl) {
+    const client = postgres(options.databaseUrl, {
+      max: options.poolSize ?? 10,
+      onnotice: () => {},
+      // Timestamps are timestamptz; let drizzle map them to Date.
+      connection: { application_name: "dlsms" },
+    });
+    const db = drizzlePostgres({ client, schema }) as unknown as Database;
+    return {
+      db,
+      kind: "postgres",
+      location: redactUrl(options.databaseUrl),
+      async withExclusiveLock(key, fn) {
+        const conn = await client.reserve();
+        try {
+          await conn`select pg_advisory_lock(${key})`;
+          try {
+            return await fn();
+          } finally {
+            await conn`select pg_advisory_unlock(${key})`;
+          }
+        } finally {
+          conn.release();
+        }
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  const dataDir = options.dataDir ?? "./.data";
+  const client = await PGlite.create(dataDir === "memory://" ? undefined : dataDir, {
+    extensions: { btree_gist },
+  });
+  const db = drizzlePglite({ client, schema }) as unknown as Database;
+  return {
+    db,
+    kind: "pglite",
+    location: dataDir,
+    withExclusiveLock: (_key, fn) => fn(),
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,5 @@
+export * from "./client";
+export { MIGRATIONS_FOLDER, migrateAndSeed } from "./migrate";
+export * from "./schema";
+export { type SeedOptions, seedSampleData } from "./seed";
+export * from "./seed-data";

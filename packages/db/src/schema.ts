@@ -1,0 +1,170 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  varchar,
+} from "drizzle-orm/pg-core";
+
+/** Statuses that hold a seat. The EXCLUDE constraints (custom migration) use exactly this set. */
+export const ACTIVE_RESERVATION_STATUSES = ["HELD", "CONFIRMED", "CHECKED_IN"] as const;
+export const RESERVATION_STATUSES = [
+  ...ACTIVE_RESERVATION_STATUSES,
+  "COMPLETED",
+  "CANCELLED",
+  "NO_SHOW",
+  "EXPIRED",
+] as const;
+export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
+
+export const SEAT_STATUSES = ["ACTIVE", "MAINTENANCE"] as const;
+export type SeatStatus = (typeof SEAT_STATUSES)[number];
+
+export const USER_ROLES = ["student", "admin"] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export const WAITLIST_STATUSES = ["WAITING", "OFFERED", "FULFILLED", "LEFT"] as const;
+export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number];
+
+export const NOTIFICATION_TYPES = [
+  "OFFER",
+  "OFFER_EXPIRED",
+  "NO_SHOW",
+  "CHECK_IN_REMINDER",
+  "RESERVATION_CANCELLED",
+  "SEAT_AVAILABLE",
+] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const users = pgTable("users", {
+  id: serial("id").primaryKey(),
+  studentId: varchar("student_id", { length: 50 }).notNull().unique(),
+  passwordHash: varchar("password_hash", { length: 255 }).notNull(),
+  name: varchar("name", { length: 100 }).notNull(),
+  role: varchar("role", { length: 20, enum: USER_ROLES }).notNull().default("student"),
+  createdAt: tstz("created_at").notNull().defaultNow(),
+});
+
+export const branches = pgTable("branches", {
+  id: serial("id").primaryKey(),
+  name: varchar("name", { length: 100 }).notNull().unique(),
+  code: varchar("code", { length: 10 }).notNull().unique(),
+});
+
+export const seats = pgTable(
+  "seats",
+  {
+    id: serial("id").primaryKey(),
+    code: varchar("code", { length: 20 }).notNull().unique(),
+    branchId: integer("branch_id")
+      .notNull()
+      .references(() => branches.id, { onDelete: "restrict" }),
+    area: varchar("area", { length: 100 }).notNull(),
+    hasPower: boolean("has_power").notNull().default(false),
+    hasMonitor: boolean("has_monitor").notNull().default(false),
+    status: varchar("status", { length: 20, enum: SEAT_STATUSES }).notNull().default("ACTIVE"),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("seats_branch_area_idx").on(t.branchId, t.area),
+    check("seats_status_check", sql`${t.status} in ('ACTIVE', 'MAINTENANCE')`),
+  ],
+);
+
+export const reservations = pgTable(
+  "reservations",
+  {
+    id: serial("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    seatId: integer("seat_id")
+      .notNull()
+      .references(() => seats.id, { onDelete: "cascade" }),
+    startTime: tstz("start_time").notNull(),
+    endTime: tstz("end_time").notNull(),
+    status: varchar("status", { length: 20, enum: RESERVATION_STATUSES }).notNull().default("CONFIRMED"),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    checkedInAt: tstz("checked_in_at"),
+    /** Set only for HELD reservations (waitlist offers): when the offer lapses. */
+    expiresAt: tstz("expires_at"),
+    /** Set when a reminder notification was sent, so the sweeper sends one at most. */
+    remindedAt: tstz("reminded_at"),
+  },
+  (t) => [
+    check("reservations_end_after_start", sql`${t.endTime} > ${t.startTime}`),
+    check(
+      "reservations_status_check",
+      sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN', 'COMPLETED', 'CANCELLED', 'NO_SHOW', 'EXPIRED')`,
+    ),
+    // Btree indexes for the hot queries; the gist indexes behind the EXCLUDE constraints
+    // live in the custom migration.
+    index("reservations_active_seat_time_idx")
+      .on(t.seatId, t.startTime, t.endTime)
+      .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN')`),
+    index("reservations_user_start_idx").on(t.userId, t.startTime),
+    index("reservations_sweep_idx")
+      .on(t.status, t.startTime)
+      .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN')`),
+  ],
+);
+
+export const waitlist = pgTable(
+  "waitlist",
+  {
+    id: serial("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    seatId: integer("seat_id").references(() => seats.id, { onDelete: "cascade" }),
+    branchId: integer("branch_id").references(() => branches.id, { onDelete: "cascade" }),
+    hasPower: boolean("has_power"),
+    hasMonitor: boolean("has_monitor"),
+    desiredStart: tstz("desired_start").notNull(),
+    desiredEnd: tstz("desired_end").notNull(),
+    status: varchar("status", { length: 20, enum: WAITLIST_STATUSES }).notNull().default("WAITING"),
+    /** The HELD reservation currently offered to this entry, if any. */
+    offerReservationId: integer("offer_reservation_id").references(() => reservations.id, {
+      onDelete: "set null",
+    }),
+    notifiedAt: tstz("notified_at"),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    check("waitlist_target_check", sql`(${t.seatId} is null) <> (${t.branchId} is null)`),
+    check("waitlist_window_check", sql`${t.desiredEnd} > ${t.desiredStart}`),
+    index("waitlist_waiting_idx").on(t.createdAt, t.id).where(sql`${t.status} = 'WAITING'`),
+    index("waitlist_user_idx").on(t.userId),
+  ],
+);
+
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    type: varchar("type", { length: 40, enum: NOTIFICATION_TYPES }).notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    readAt: tstz("read_at"),
+  },
+  (t) => [index("notifications_user_id_idx").on(t.userId, t.id)],
+);
+
+export type User = typeof users.$inferSelect;
+export type Branch = typeof branches.$inferSelect;
+export type Seat = typeof seats.$inferSelect;
+export type Reservation = typeof reservations.$inferSelect;
+export type WaitlistEntry = typeof waitlist.$inferSelect;
+export type Notification = typeof notifications.$inferSelect;
