@@ -1,0 +1,83 @@
+import type { UserRole } from "@dlsms/db";
+import { errors, jwtVerify, SignJWT } from "jose";
+
+export interface SessionUser {
+  id: number;
+  studentId: string;
+  name: string;
+  role: UserRole;
+  /** Token expiry, seconds since epoch: long-lived connections re-check it on every call. */
+  exp: number;
+}
+
+const ALG = "HS256";
+const encoder = new TextEncoder();
+const keyCache = new Map<string, Uint8Array>();
+const keyFor = (secret: string) => {
+  let key = keyCache.get(secret);
+  if (!key) {
+    key = encoder.encode(secret);
+    keyCache.set(secret, key);
+  }
+  return key;
+};
+
+export async function signToken(
+  user: Omit<SessionUser, "exp">,
+  secret: string,
+  expirationHours: number,
+): Promise<{ token: string; exp: number }> {
+  const iat = Math.floor(Date.now() / 1000);
+  const exp = iat + Math.round(expirationHours * 3600);
+  // `user_id` and `student_id` keep the original's clients (which read these claims) working.
+  const token = await new SignJWT({
+    user_id: user.id,
+    student_id: user.studentId,
+    name: user.name,
+    role: user.role,
+  })
+    .setProtectedHeader({ alg: ALG, typ: "JWT" })
+    .setSubject(String(user.id))
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .sign(keyFor(secret));
+  return { token, exp };
+}
+
+export type VerifyResult = { ok: true; user: SessionUser } | { ok: false; reason: "expired" | "invalid" };
+
+/** Only HS256 with our secret passes: `alg: none`, other algorithms and forged signatures fail. */
+export async function verifyToken(token: string, secret: string): Promise<VerifyResult> {
+  try {
+    const { payload } = await jwtVerify(token, keyFor(secret), { algorithms: [ALG] });
+    const id = Number(payload.sub);
+    if (
+      !Number.isInteger(id) ||
+      typeof payload.student_id !== "string" ||
+      typeof payload.exp !== "number" ||
+      (payload.role !== "student" && payload.role !== "admin")
+    ) {
+      return { ok: false, reason: "invalid" };
+    }
+    return {
+      ok: true,
+      user: {
+        id,
+        studentId: payload.student_id,
+        name: typeof payload.name === "string" ? payload.name : "",
+        role: payload.role,
+        exp: payload.exp,
+      },
+    };
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) return { ok: false, reason: "expired" };
+    return { ok: false, reason: "invalid" };
+  }
+}
+
+export function bearerToken(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(value);
+  return match?.[1];
+}

@@ -1,0 +1,53 @@
+/** Booking rules; the server fills these from env (see apps/server/src/env.ts). */
+export interface BookingRules {
+  minDurationMinutes: number;
+  maxDurationMinutes: number;
+  maxAdvanceDays: number;
+  maxUpcomingReservations: number;
+  /** A start this many minutes in the past is still accepted (clock skew, slow forms). */
+  pastToleranceMinutes: number;
+  /** Check-in opens this long before start. */
+  checkInEarlyMinutes: number;
+  /** Check-in stays open this long after start; then the sweeper marks NO_SHOW. */
+  graceMinutes: number;
+  /** How long a waitlist offer (a HELD reservation) stays open. */
+  offerMinutes: number;
+  /** Send a check-in reminder this long before start. */
+  reminderMinutes: number;
+  /** IANA zone in which timestamps without an offset are read. */
+  libraryTimezone: string;
+}
+
+export interface AuthConfig {
+  jwtSecret: string;
+  jwtExpirationHours: number;
+  bcryptCost: number;
+  /** Failed-or-not login attempts allowed per student id per minute, and per client IP. */
+  loginAttemptsPerMinute: number;
+  loginAttemptsPerIpPerMinute: number;
+}
+
+export interface ApiConfig {
+  rules: BookingRules;
+  auth: AuthConfig;
+}
+
+export const DEFAULT_RULES: BookingRules = {
+  minDurationMinutes: 15,
+  maxDurationMinutes: 240,
+  maxAdvanceDays: 14,
+  maxUpcomingReservations: 3,
+  pastToleranceMinutes: 5,
+  checkInEarlyMinutes: 15,
+  graceMinutes: 15,
+  offerMinutes: 10,
+  reminderMinutes: 10,
+  libraryTimezone: "UTC",
+};
+
+export const DEFAULT_AUTH: Omit<AuthConfig, "jwtSecret"> = {
+  jwtExpirationHours: 24,
+  bcryptCost: 10,
+  loginAttemptsPerMinute: 10,
+  loginAttemptsPerIpPerMinute: 600,
+};

@@ -1,0 +1,65 @@
+import type { IncomingMessage } from "node:http";
+import type { Bus, Cache } from "@dlsms/bus";
+import type { Database } from "@dlsms/db";
+import { bearerToken, type SessionUser, verifyToken } from "./auth/jwt";
+import type { LoginLimiter } from "./auth/limiter";
+import type { ApiConfig } from "./config";
+
+/** Long-lived parts every request shares; built once per process. */
+export interface ApiDeps {
+  db: Database;
+  cache: Cache;
+  bus: Bus;
+  config: ApiConfig;
+  loginLimiter: LoginLimiter;
+}
+
+export type AuthProblem = "missing" | "expired" | "invalid";
+
+export interface Context extends ApiDeps {
+  user: SessionUser | null;
+  /** Why `user` is null, so UNAUTHORIZED can say "expired" rather than just "log in". */
+  authProblem: AuthProblem | null;
+  clientIp: string;
+}
+
+/** The inner context: what tests and `createCaller` use directly. */
+export function createContextInner(
+  opts: ApiDeps & { user?: SessionUser | null; authProblem?: AuthProblem | null; clientIp?: string },
+): Context {
+  return {
+    ...opts,
+    user: opts.user ?? null,
+    authProblem: opts.user ? null : (opts.authProblem ?? "missing"),
+    clientIp: opts.clientIp ?? "local",
+  };
+}
+
+export async function resolveUser(
+  token: string | undefined,
+  secret: string,
+): Promise<{ user: SessionUser | null; authProblem: AuthProblem | null }> {
+  if (!token) return { user: null, authProblem: "missing" };
+  const result = await verifyToken(token, secret);
+  return result.ok ? { user: result.user, authProblem: null } : { user: null, authProblem: result.reason };
+}
+
+function clientIpOf(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? "unknown";
+}
+
+/**
+ * The outer context for the HTTP and WebSocket adapters: a Bearer header on HTTP,
+ * `connectionParams.token` on WebSocket. It never throws: a bad token gives `user: null`.
+ */
+export function createContextFactory(deps: ApiDeps) {
+  return async (opts: {
+    req: IncomingMessage;
+    info?: { connectionParams?: Record<string, string> | null };
+  }): Promise<Context> => {
+    const fromWs = opts.info?.connectionParams?.token;
+    const token = typeof fromWs === "string" && fromWs ? fromWs : bearerToken(opts.req.headers.authorization);
+    const { user, authProblem } = await resolveUser(token, deps.config.auth.jwtSecret);
+    return createContextInner({ ...deps, user, authProblem, clientIp: clientIpOf(opts.req) });
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Typed domain errors thrown by services. One tRPC middleware (see trpc.ts) maps them, and
+ * the database's 23P01 / 23505, to TRPCError codes; the REST and gRPC doors map the same
+ * codes to their own.
+ */
+export type DomainErrorCode =
+  | "BAD_REQUEST"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "TOO_MANY_REQUESTS";
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "DomainError";
+  }
+}
+
+/** A booking or lifecycle rule was broken: the student can fix the request. */
+export class RuleViolation extends DomainError {
+  constructor(message: string) {
+    super("BAD_REQUEST", message);
+  }
+}
+export class NotFound extends DomainError {
+  constructor(message: string) {
+    super("NOT_FOUND", message);
+  }
+}
+export class Conflict extends DomainError {
+  constructor(message: string) {
+    super("CONFLICT", message);
+  }
+}
+export class Unauthorized extends DomainError {
+  constructor(message = "Please log in") {
+    super("UNAUTHORIZED", message);
+  }
+}
+export class Forbidden extends DomainError {
+  constructor(message = "You are not allowed to do that") {
+    super("FORBIDDEN", message);
+  }
+}
+export class RateLimited extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super("TOO_MANY_REQUESTS", message);
+  }
+}
+
+export const PG_EXCLUSION_VIOLATION = "23P01";
+export const PG_UNIQUE_VIOLATION = "23505";
+export const PG_CHECK_VIOLATION = "23514";
+
+/** drizzle wraps driver errors (DrizzleQueryError): walk `.cause` to find the SQLSTATE. */
+export function findPgErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 8; depth++) {
+    if (typeof current === "object" && current !== null) {
+      const code = (current as { code?: unknown }).code;
+      if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+      current = (current as { cause?: unknown }).cause;
+    } else {
+      break;
+    }
+  }
+  return undefined;
+}
+
+/** Maps anything a service can throw to a domain error, or undefined for a real bug. */
+export function toDomainError(error: unknown): DomainError | undefined {
+  if (error instanceof DomainError) return error;
+  const pg = findPgErrorCode(error);
+  if (pg === PG_EXCLUSION_VIOLATION) {
+    return new Conflict("That seat or time is already taken: the reservation overlaps another one");
+  }
+  if (pg === PG_UNIQUE_VIOLATION) return new Conflict("That already exists");
+  if (pg === PG_CHECK_VIOLATION) return new RuleViolation("The end time must be after the start time");
+  return undefined;
+}

@@ -1,0 +1,10 @@
+export { type SessionUser, signToken, verifyToken } from "./auth/jwt";
+export { createLoginLimiter, type LoginLimiter } from "./auth/limiter";
+export * from "./config";
+export * from "./context";
+export * from "./errors";
+export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from "./root";
+export { checkHealth } from "./routers/health";
+export * from "./services/events";
+export * from "./services/views";
+export { parseLibraryTime } from "./time";

@@ -1,0 +1,21 @@
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { authRouter } from "./routers/auth";
+import { branchesRouter } from "./routers/branches";
+import { healthProcedure } from "./routers/health";
+import { reservationsRouter } from "./routers/reservations";
+import { seatsRouter } from "./routers/seats";
+import { createCallerFactory, router } from "./trpc";
+
+export const appRouter = router({
+  health: healthProcedure,
+  auth: authRouter,
+  branches: branchesRouter,
+  seats: seatsRouter,
+  reservations: reservationsRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+export const createCaller = createCallerFactory(appRouter);

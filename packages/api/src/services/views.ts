@@ -1,0 +1,60 @@
+import type { Reservation, ReservationStatus, SeatStatus, User, UserRole } from "@dlsms/db";
+
+/** Wire shapes (DESIGN "Output shapes"). Dates go out as ISO 8601 UTC strings. */
+export interface UserView {
+  id: number;
+  studentId: string;
+  name: string;
+  role: UserRole;
+}
+
+export interface SeatView {
+  id: number;
+  code: string;
+  branch: string;
+  area: string;
+  hasPower: boolean;
+  hasMonitor: boolean;
+  status: SeatStatus;
+  available: boolean;
+}
+
+export interface ReservationView {
+  id: number;
+  seatId: number;
+  userId: number;
+  startTime: string;
+  endTime: string;
+  status: ReservationStatus;
+  checkedInAt: string | null;
+  expiresAt: string | null;
+  createdAt: string;
+}
+
+export interface BusyInterval {
+  startTime: string;
+  endTime: string;
+  /** True when the interval is the caller's own reservation. */
+  mine: boolean;
+}
+
+export const iso = (d: Date) => d.toISOString();
+export const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toUserView(u: Pick<User, "id" | "studentId" | "name" | "role">): UserView {
+  return { id: u.id, studentId: u.studentId, name: u.name, role: u.role };
+}
+
+export function toReservationView(r: Reservation): ReservationView {
+  return {
+    id: r.id,
+    seatId: r.seatId,
+    userId: r.userId,
+    startTime: iso(r.startTime),
+    endTime: iso(r.endTime),
+    status: r.status,
+    checkedInAt: isoOrNull(r.checkedInAt),
+    expiresAt: isoOrNull(r.expiresAt),
+    createdAt: iso(r.createdAt),
+  };
+}

@@ -1,0 +1,77 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { Context } from "./context";
+import { toDomainError } from "./errors";
+
+interface IssueLike {
+  message: string;
+  path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
+}
+
+/** zod (and any Standard Schema) validation failures carry `issues`: make them readable. */
+function readableIssues(cause: unknown): string | undefined {
+  const issues = (cause as { issues?: unknown } | undefined)?.issues;
+  if (!Array.isArray(issues) || issues.length === 0) return undefined;
+  return (issues as IssueLike[])
+    .map((issue) => {
+      const path = (issue.path ?? []).map((p) => (typeof p === "object" ? String(p.key) : String(p)));
+      const field = path.join(".");
+      if (issue.message.startsWith(field) || !field) return issue.message;
+      if (/^Invalid input: expected .*, received undefined$/.test(issue.message))
+        return `${field} is required`;
+      return `${field}: ${issue.message}`;
+    })
+    .join("; ");
+}
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const validation = error.code === "BAD_REQUEST" ? readableIssues(error.cause) : undefined;
+    const hidden = error.code === "INTERNAL_SERVER_ERROR";
+    return {
+      ...shape,
+      message: validation ?? (hidden ? "Something went wrong on our side. Please try again." : shape.message),
+      data: { ...shape.data, stack: undefined, validation: validation !== undefined },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const middleware = t.middleware;
+
+/** The ONE place domain errors and database constraint violations become tRPC codes. */
+const mapDomainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const domain = toDomainError(result.error.cause ?? result.error);
+    if (domain) throw new TRPCError({ code: domain.code, message: domain.message, cause: domain });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(mapDomainErrors);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  const { user } = ctx;
+  if (!user) {
+    throw new TRPCError({
+      code: "UNAUTHORIZED",
+      message:
+        ctx.authProblem === "expired"
+          ? "Your session has expired. Please log in again."
+          : ctx.authProblem === "invalid"
+            ? "Your login token is not valid. Please log in again."
+            : "Please log in first.",
+    });
+  }
+  // Checked on every call: a WebSocket opened with a valid token must not outlive it.
+  if (user.exp * 1000 <= Date.now()) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has expired. Please log in again." });
+  }
+  return next({ ctx: { ...ctx, user } });
+});
+
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Staff only" });
+  return next();
+});

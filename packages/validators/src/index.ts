@@ -1,0 +1,6 @@
+export * from "./auth";
+export * from "./common";
+export * from "./notifications";
+export * from "./reservations";
+export * from "./seats";
+export * from "./waitlist";

@@ -1,0 +1,14 @@
+import { z } from "zod";
+import { dateTime, positiveId } from "./common";
+
+export const createReservationInput = z.object({
+  seatId: positiveId("seatId"),
+  startTime: dateTime("startTime"),
+  endTime: dateTime("endTime"),
+});
+export type CreateReservationInput = z.infer<typeof createReservationInput>;
+
+export const myReservationsInput = z
+  .object({ upcomingOnly: z.boolean({ error: "upcomingOnly must be true or false" }).optional() })
+  .optional();
+export type MyReservationsInput = z.infer<typeof myReservationsInput>;
