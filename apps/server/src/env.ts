@@ -1,0 +1,129 @@
+import type { ApiConfig } from "@dlsms/api";
+import { z } from "zod";
+
+/**
+ * The ONE place in apps/server that reads process.env. Everything is parsed once at boot;
+ * a bad value stops the process with a message naming the variable.
+ */
+
+export const DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-in-production";
+export const DEV_ADMIN_PASSWORD = "admin123";
+
+const int = (min: number, fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: int(0, 3000, 65_535),
+    HOST: z.string().min(1).default("0.0.0.0"),
+    DATABASE_URL: z
+      .url()
+      .refine((u) => /^postgres(ql)?:\/\//.test(u), "must be a postgres:// or postgresql:// URL")
+      .optional(),
+    DATA_DIR: z.string().min(1).default("./.data"),
+    DB_POOL_SIZE: int(1, 10, 1_000),
+    REDIS_URL: z
+      .url()
+      .refine((u) => /^rediss?:\/\//.test(u), "must be a redis:// or rediss:// URL")
+      .optional(),
+    JWT_SECRET: z.string().min(1).default(DEV_JWT_SECRET),
+    JWT_EXPIRATION_HOURS: z.coerce.number().positive().default(24),
+    GRACE_MINUTES: int(0, 15),
+    SWEEP_INTERVAL_SECONDS: int(1, 60),
+    OFFER_MINUTES: int(1, 10),
+    REMINDER_MINUTES: int(0, 10),
+    LIBRARY_TIMEZONE: z
+      .string()
+      .default("UTC")
+      .refine(isTimeZone, "must be an IANA time zone such as UTC or Europe/Berlin"),
+    GRPC_PORT: z.union([z.literal("off"), z.coerce.number().int().min(0).max(65_535)]).default(9090),
+    ADMIN_PASSWORD: z.string().min(1).default(DEV_ADMIN_PASSWORD),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    MIN_DURATION_MINUTES: int(1, 15),
+    MAX_DURATION_MINUTES: int(1, 240),
+    MAX_ADVANCE_DAYS: int(0, 14),
+    MAX_UPCOMING_RESERVATIONS: int(1, 3),
+    PAST_TOLERANCE_MINUTES: int(0, 5),
+    CHECKIN_EARLY_MINUTES: int(0, 15),
+    BCRYPT_COST: int(4, 10, 15),
+    LOGIN_FAILURES_PER_MINUTE: int(1, 10),
+    LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: int(1, 600),
+    BODY_LIMIT_BYTES: int(1_024, 1_048_576),
+  })
+  .superRefine((env, ctx) => {
+    if (env.MAX_DURATION_MINUTES < env.MIN_DURATION_MINUTES) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["MAX_DURATION_MINUTES"],
+        message: "must be at least MIN_DURATION_MINUTES",
+      });
+    }
+    if (env.NODE_ENV !== "production") return;
+    // A production start with a guessable secret would let anyone mint admin tokens.
+    if (env.JWT_SECRET === DEV_JWT_SECRET || env.JWT_SECRET.length < 32) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["JWT_SECRET"],
+        message: "must be set to a secret of at least 32 characters when NODE_ENV=production",
+      });
+    }
+    if (env.ADMIN_PASSWORD === DEV_ADMIN_PASSWORD) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ADMIN_PASSWORD"],
+        message: "must be changed from the development default when NODE_ENV=production",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof schema>;
+
+/** Parses the environment; throws an Error whose message names every bad variable. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  // `FOO=` in a shell or compose file means "not set", not "the empty string".
+  const cleaned: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (value !== undefined && value.trim() !== "") cleaned[key] = value;
+  }
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.map(String).join(".") || "environment";
+    return `  ${name}: ${issue.message}`;
+  });
+  throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+}
+
+export function toApiConfig(env: Env): ApiConfig {
+  return {
+    rules: {
+      minDurationMinutes: env.MIN_DURATION_MINUTES,
+      maxDurationMinutes: env.MAX_DURATION_MINUTES,
+      maxAdvanceDays: env.MAX_ADVANCE_DAYS,
+      maxUpcomingReservations: env.MAX_UPCOMING_RESERVATIONS,
+      pastToleranceMinutes: env.PAST_TOLERANCE_MINUTES,
+      checkInEarlyMinutes: env.CHECKIN_EARLY_MINUTES,
+      graceMinutes: env.GRACE_MINUTES,
+      offerMinutes: env.OFFER_MINUTES,
+      reminderMinutes: env.REMINDER_MINUTES,
+      libraryTimezone: env.LIBRARY_TIMEZONE,
+    },
+    auth: {
+      jwtSecret: env.JWT_SECRET,
+      jwtExpirationHours: env.JWT_EXPIRATION_HOURS,
+      bcryptCost: env.BCRYPT_COST,
+      loginAttemptsPerMinute: env.LOGIN_FAILURES_PER_MINUTE,
+      loginAttemptsPerIpPerMinute: env.LOGIN_ATTEMPTS_PER_IP_PER_MINUTE,
+    },
+  };
+}

@@ -1,0 +1,217 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type ApiDeps, appRouter, checkHealth, createContextFactory, createLoginLimiter } from "@dlsms/api";
+import { createDatabase, type DbHandle, migrateAndSeed } from "@dlsms/db";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { applyWSSHandler } from "@trpc/server/adapters/ws";
+import { WebSocketServer } from "ws";
+import { createBackends } from "./backends";
+import { type Env, toApiConfig } from "./env";
+import type { Logger } from "./logger";
+import { createStaticHandler, type Handler } from "./static";
+
+export interface DlsmsServerOptions {
+  env: Env;
+  logger: Logger;
+  /** Inject a database (tests pass createTestDatabase()); the caller then owns closing it. */
+  database?: DbHandle;
+  /** Built SPA directory; defaults to apps/web/dist. */
+  webDist?: string;
+  /** How long WebSocket clients get to act on the reconnect notice before their sockets close. */
+  shutdownGraceMs?: number;
+}
+
+export interface DlsmsServer {
+  httpServer: Server;
+  /** http://host:port with the real port (PORT=0 picks a free one). */
+  url: string;
+  port: number;
+  deps: ApiDeps;
+  database: DbHandle;
+  close(): Promise<void>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  res.end(text);
+}
+
+function pathOf(req: IncomingMessage): string {
+  const raw = req.url ?? "/";
+  const q = raw.indexOf("?");
+  return q === -1 ? raw : raw.slice(0, q);
+}
+
+const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+
+export async function createDlsmsServer(options: DlsmsServerOptions): Promise<DlsmsServer> {
+  const { env, logger } = options;
+  const ownsDatabase = options.database === undefined;
+  const database =
+    options.database ??
+    (await createDatabase({
+      databaseUrl: env.DATABASE_URL,
+      dataDir: env.DATA_DIR,
+      poolSize: env.DB_POOL_SIZE,
+    }));
+  try {
+    if (ownsDatabase) {
+      // Seeds only an empty database, so restarts keep their data.
+      const { seeded } = await migrateAndSeed(database, {
+        adminPassword: env.ADMIN_PASSWORD,
+        bcryptCost: env.BCRYPT_COST,
+      });
+      logger.info({ seeded }, seeded ? "database migrated and seeded" : "database migrated");
+    }
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+
+  const { cache, bus } = createBackends(env);
+  const config = toApiConfig(env);
+  const deps: ApiDeps = {
+    db: database.db,
+    cache,
+    bus,
+    config,
+    loginLimiter: createLoginLimiter({
+      failuresPerMinute: config.auth.loginAttemptsPerMinute,
+      attemptsPerIpPerMinute: config.auth.loginAttemptsPerIpPerMinute,
+    }),
+  };
+  const contextFactory = createContextFactory(deps);
+  // tRPC types connectionParams as Dict<string> (values may be undefined), which the api
+  // package's narrower parameter type rejects; pass on only the one field it reads.
+  const createContext = (opts: {
+    req: IncomingMessage;
+    info?: { connectionParams?: Record<string, string | undefined> | null };
+  }) => {
+    const token = opts.info?.connectionParams?.token;
+    return contextFactory({ req: opts.req, info: { connectionParams: token ? { token } : null } });
+  };
+
+  const onError = ({
+    error,
+    path,
+  }: {
+    error: { code: string; message: string; cause?: unknown };
+    path?: string;
+  }) => {
+    // Client mistakes are answered, not logged; only our own failures are worth a line.
+    if (error.code === "INTERNAL_SERVER_ERROR")
+      logger.error({ err: error.cause ?? error, path }, "tRPC error");
+  };
+
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    basePath: "/trpc/",
+    maxBodySize: env.BODY_LIMIT_BYTES,
+    createContext,
+    onError,
+  });
+  const staticHandler = createStaticHandler(options.webDist);
+
+  // ── REST door (/api): another engineer's handler from ./rest mounts here, e.g.
+  //    const restHandler = createRestHandler({ deps, env, logger });
+  // Until it lands, /api answers JSON (never the SPA's HTML) so API clients get a clear 404.
+  const restHandler: Handler = (_req, res) =>
+    sendJson(res, 404, { error: "The REST API (/api) is not available yet; use /trpc." });
+
+  const handle: Handler = (req, res) => {
+    const path = pathOf(req);
+    if (path === "/healthz") {
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        sendJson(res, 405, { error: "Method not allowed" });
+        return;
+      }
+      checkHealth(deps).then(
+        (health) => sendJson(res, health.ok ? 200 : 503, health),
+        (err: unknown) => {
+          logger.error({ err }, "health check failed");
+          sendJson(res, 503, { ok: false });
+        },
+      );
+      return;
+    }
+    if (isUnder(path, "/trpc")) {
+      // Refuse a declared oversized body before reading it; tRPC's own limit covers chunked bodies.
+      const declared = Number(req.headers["content-length"] ?? 0);
+      if (declared > env.BODY_LIMIT_BYTES) {
+        res.setHeader("connection", "close");
+        // The same shape tRPC's own PAYLOAD_TOO_LARGE has, so clients see one kind of error.
+        sendJson(res, 413, {
+          error: {
+            message: `Request body larger than ${env.BODY_LIMIT_BYTES} bytes`,
+            code: -32013,
+            data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413 },
+          },
+        });
+        return;
+      }
+      trpcHandler(req, res);
+      return;
+    }
+    if (isUnder(path, "/api")) {
+      restHandler(req, res);
+      return;
+    }
+    staticHandler(req, res);
+  };
+
+  const httpServer = createServer(handle);
+  // Keep-alive sockets outliving a load balancer's idle timeout cause spurious 502s upstream.
+  httpServer.keepAliveTimeout = 65_000;
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: env.BODY_LIMIT_BYTES });
+  const wssHandler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    createContext,
+    onError,
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
+  });
+  httpServer.on("upgrade", (req, socket, head) => {
+    if (!isUnder(pathOf(req), "/trpc")) {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (client) => wss.emit("connection", client, req));
+  });
+
+  // ── gRPC door (GRPC_PORT, "off" disables) starts here, from ./grpc, sharing `deps`.
+  // ── The sweeper (croner, every SWEEP_INTERVAL_SECONDS) starts here, sharing `deps`.
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(env.PORT, env.HOST, () => {
+      httpServer.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const shownHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
+  const url = `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      // ── Stop the sweeper and the gRPC server here, before the database goes away.
+      const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      // Clients reconnect (to another instance behind the balancer) instead of seeing an error.
+      wssHandler.broadcastReconnectNotification();
+      await new Promise((resolve) => setTimeout(resolve, options.shutdownGraceMs ?? 1_000).unref());
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      httpServer.closeAllConnections();
+      await httpClosed;
+      await Promise.allSettled([cache.close(), bus.close()]);
+      if (ownsDatabase) await database.close();
+    })();
+    return closing;
+  };
+
+  return { httpServer, url, port, deps, database, close };
+}
