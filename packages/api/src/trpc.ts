@@ -45,6 +45,10 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
   if (!result.ok) {
     const domain = toDomainError(result.error.cause ?? result.error);
     if (domain) throw new TRPCError({ code: domain.code, message: domain.message, cause: domain });
+    // Input validation: direct callers (and the REST/gRPC doors) get the readable text, not zod's JSON.
+    const validation = result.error.code === "BAD_REQUEST" ? readableIssues(result.error.cause) : undefined;
+    if (validation)
+      throw new TRPCError({ code: "BAD_REQUEST", message: validation, cause: result.error.cause });
   }
   return result;
 });

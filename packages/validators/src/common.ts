@@ -10,7 +10,12 @@ export const ISO_DATE_TIME_RE =
 
 export const dateTime = (field: string) =>
   z
-    .string({ error: `${field} is required (a date and time like 2025-10-11T14:00:00)` })
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? `${field} is required (a date and time like 2025-10-11T14:00:00)`
+          : `${field} must be a date and time like 2025-10-11T14:00:00`,
+    })
     .trim()
     .regex(
       ISO_DATE_TIME_RE,
@@ -19,7 +24,9 @@ export const dateTime = (field: string) =>
 
 export const positiveId = (field: string) =>
   z
-    .number({ error: `${field} must be a number` })
+    .number({
+      error: (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be a number`),
+    })
     .int(`${field} must be a whole number`)
     .positive(`${field} must be a positive number`)
     .max(2_147_483_647, `${field} is too large`);

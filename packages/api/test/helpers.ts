@@ -1,0 +1,83 @@
+import { type Reservation, type ReservationStatus, reservations } from "@dlsms/db";
+import { TRPCError } from "@trpc/server";
+import { count, eq } from "drizzle-orm";
+import { expect } from "vitest";
+import type { TestApi } from "../src/testing";
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+
+export const at = (msFromNow: number) => new Date(Date.now() + msFromNow);
+export const iso = (d: Date) => d.toISOString();
+
+/** A whole-hour instant `days` days from now at `hour`:00 UTC (always in the future for days ≥ 1). */
+export function dayAt(days: number, hour: number, minute = 0): Date {
+  const d = new Date(Date.now() + days * 24 * HOUR);
+  d.setUTCHours(hour, minute, 0, 0);
+  return d;
+}
+
+/** Wire input for reservations.create from instants. */
+export const slot = (seatId: number, start: Date, end: Date) => ({
+  seatId,
+  startTime: start.toISOString(),
+  endTime: end.toISOString(),
+});
+
+export type ErrorCode = TRPCError["code"];
+
+/** Awaits a rejection and checks it is a TRPCError with `code` and (optionally) a message match. */
+export async function expectTRPCError(
+  promise: Promise<unknown>,
+  code: ErrorCode,
+  message?: RegExp | string,
+): Promise<TRPCError> {
+  const error = await promise.then(
+    (value) => {
+      throw new Error(`expected ${code}, but the call succeeded with ${JSON.stringify(value)}`);
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TRPCError);
+  const trpc = error as TRPCError;
+  expect({ code: trpc.code, message: trpc.message }).toMatchObject({ code });
+  if (message !== undefined) {
+    if (typeof message === "string") expect(trpc.message).toContain(message);
+    else expect(trpc.message).toMatch(message);
+  }
+  return trpc;
+}
+
+export async function countReservations(api: TestApi): Promise<number> {
+  const [row] = await api.database.db.select({ n: count() }).from(reservations);
+  return row?.n ?? 0;
+}
+
+export async function reservationRow(api: TestApi, id: number): Promise<Reservation> {
+  const [row] = await api.database.db.select().from(reservations).where(eq(reservations.id, id));
+  if (!row) throw new Error(`reservation ${id} missing`);
+  return row;
+}
+
+/** Writes a reservation straight into the database (the API refuses starts in the past). */
+export async function insertReservation(
+  api: TestApi,
+  values: { userId: number; seatId: number; start: Date; end: Date; status?: ReservationStatus },
+): Promise<Reservation> {
+  const [row] = await api.database.db
+    .insert(reservations)
+    .values({
+      userId: values.userId,
+      seatId: values.seatId,
+      startTime: values.start,
+      endTime: values.end,
+      status: values.status ?? "CONFIRMED",
+      checkedInAt: values.status === "CHECKED_IN" ? values.start : null,
+    })
+    .returning();
+  if (!row) throw new Error("insert returned nothing");
+  return row;
+}
+
+/** "2025-01-02 10:15 UTC", the way messages show instants in the default (UTC) library zone. */
+export const utcMinute = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
