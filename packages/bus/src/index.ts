@@ -1,2 +1,5 @@
+export * from "./backends";
 export * from "./memory";
+export * from "./redis-bus";
+export * from "./redis-cache";
 export * from "./types";

@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
-import type { Bus, BusHandler, Cache } from "./types";
+import { deliver } from "./deliver";
+import type { Bus, BusHandler, BusLogger, Cache, Subscription } from "./types";
 
 /** In-process cache: an LRU with per-entry TTL. Values are stored as JSON text so callers
  * never share (and mutate) the same object. */
@@ -13,7 +14,8 @@ export function createMemoryCache(maxEntries = 5_000): Cache {
       return raw === undefined ? undefined : (JSON.parse(raw) as T);
     },
     async set(key, value, ttlSeconds) {
-      lru.set(key, JSON.stringify(value), { ttl: ttlSeconds * 1000 });
+      // lru-cache reads ttl 0 as "forever"; clamp so a tiny TTL still expires.
+      lru.set(key, JSON.stringify(value), { ttl: Math.max(1, Math.round(ttlSeconds * 1000)) });
     },
     async del(...keys) {
       for (const k of keys) lru.delete(k);
@@ -31,37 +33,45 @@ export function createMemoryCache(maxEntries = 5_000): Cache {
 }
 
 /** In-process bus: handlers per channel, delivered asynchronously like Redis would. */
-export function createMemoryBus(): Bus {
+export function createMemoryBus(options: { logger?: BusLogger } = {}): Bus {
   const channels = new Map<string, Set<BusHandler>>();
   return {
     kind: "memory",
     async publish(channel, message) {
-      const handlers = channels.get(channel);
-      if (!handlers) return;
+      if (!channels.has(channel)) return;
       const copy = JSON.parse(JSON.stringify(message)) as unknown;
       queueMicrotask(() => {
-        for (const h of handlers) h(copy);
+        // Look the set up at delivery time and snapshot it: handlers may unsubscribe mid-loop.
+        const handlers = channels.get(channel);
+        if (handlers) deliver(handlers, copy, channel, options.logger);
       });
     },
-    subscribe(channel, handler) {
+    subscribe(channel, handler): Subscription {
       let set = channels.get(channel);
       if (!set) {
         set = new Set();
         channels.set(channel, set);
       }
-      set.add(handler);
-      return () => {
+      // Wrap so subscribing the same function twice yields two independent subscriptions.
+      const own: BusHandler = (m) => handler(m);
+      set.add(own);
+      let done = false;
+      const unsubscribe = () => {
+        if (done) return;
+        done = true;
         const s = channels.get(channel);
         if (!s) return;
-        s.delete(handler);
+        s.delete(own);
         if (s.size === 0) channels.delete(channel);
       };
+      return Object.assign(unsubscribe, { ready: Promise.resolve(true) });
     },
     listenerCount() {
       let n = 0;
       for (const s of channels.values()) n += s.size;
       return n;
     },
+    subscribedChannelCount: () => channels.size,
     ping: async () => true,
     async close() {
       channels.clear();

@@ -1,0 +1,37 @@
+import { Redis, type RedisOptions } from "ioredis";
+
+/**
+ * Options shared by every connection: calls must fail fast while Redis is down (the callers
+ * degrade) instead of queueing or hanging, and reconnection must keep trying forever, quickly
+ * enough that a restarted Redis is picked up within about a second.
+ */
+const FAIL_FAST: RedisOptions = {
+  // No offline queue: a command issued while disconnected rejects at once.
+  enableOfflineQueue: false,
+  // 0: commands in flight when the socket drops are rejected, never replayed later out of order.
+  maxRetriesPerRequest: 0,
+  autoResendUnfulfilledCommands: false,
+  // A socket that is open but unresponsive (paused server) must not stall requests.
+  commandTimeout: 1_000,
+  connectTimeout: 2_000,
+  retryStrategy: (times) => Math.min(times * 50, 1_000),
+};
+
+export function connectRedis(url: string, connectionName: string, extra: RedisOptions = {}): Redis {
+  const redis = new Redis(url, { ...FAIL_FAST, connectionName, ...extra });
+  return redis;
+}
+
+/** Quits politely when possible; a dead connection is just dropped (and stops reconnecting). */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === "end") return;
+  try {
+    if (redis.status === "ready") {
+      await redis.quit();
+      return;
+    }
+  } catch {
+    // fall through to disconnect
+  }
+  redis.disconnect();
+}
