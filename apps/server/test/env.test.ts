@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import { DEV_ADMIN_PASSWORD, DEV_JWT_SECRET, loadEnv, toApiConfig } from "../src/env";
+
+const strongSecret = "a".repeat(40);
+
+describe("loadEnv", () => {
+  it("fills every default from an empty environment", () => {
+    const env = loadEnv({});
+    expect(env).toMatchObject({
+      PORT: 3000,
+      HOST: "0.0.0.0",
+      DATA_DIR: "./.data",
+      DB_POOL_SIZE: 10,
+      JWT_SECRET: DEV_JWT_SECRET,
+      JWT_EXPIRATION_HOURS: 24,
+      GRACE_MINUTES: 15,
+      SWEEP_INTERVAL_SECONDS: 60,
+      OFFER_MINUTES: 10,
+      REMINDER_MINUTES: 10,
+      LIBRARY_TIMEZONE: "UTC",
+      GRPC_PORT: 9090,
+      LOG_LEVEL: "info",
+      NODE_ENV: "development",
+      BODY_LIMIT_BYTES: 1_048_576,
+    });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.REDIS_URL).toBeUndefined();
+  });
+
+  it("treats empty strings as unset", () => {
+    const env = loadEnv({ PORT: "", DATABASE_URL: "", REDIS_URL: " ", GRACE_MINUTES: "" });
+    expect(env.PORT).toBe(3000);
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.REDIS_URL).toBeUndefined();
+    expect(env.GRACE_MINUTES).toBe(15);
+  });
+
+  it("accepts GRACE_MINUTES=0", () => {
+    const env = loadEnv({ GRACE_MINUTES: "0" });
+    expect(env.GRACE_MINUTES).toBe(0);
+    expect(toApiConfig(env).rules.graceMinutes).toBe(0);
+  });
+
+  it("accepts GRPC_PORT=off and a number", () => {
+    expect(loadEnv({ GRPC_PORT: "off" }).GRPC_PORT).toBe("off");
+    expect(loadEnv({ GRPC_PORT: "50051" }).GRPC_PORT).toBe(50051);
+  });
+
+  it("names the variable when LIBRARY_TIMEZONE is not a real zone", () => {
+    expect(() => loadEnv({ LIBRARY_TIMEZONE: "Mars/Olympus_Mons" })).toThrow(/LIBRARY_TIMEZONE/);
+    expect(loadEnv({ LIBRARY_TIMEZONE: "Europe/Berlin" }).LIBRARY_TIMEZONE).toBe("Europe/Berlin");
+  });
+
+  it.each([
+    ["PORT", "seventy"],
+    ["PORT", "70000"],
+    ["GRACE_MINUTES", "-1"],
+    ["DATABASE_URL", "mysql://x@y/z"],
+    ["REDIS_URL", "not a url"],
+    ["LOG_LEVEL", "loud"],
+    ["BCRYPT_COST", "40"],
+    ["GRPC_PORT", "on"],
+    ["NODE_ENV", "staging"],
+  ])("rejects %s=%s and names it", (name, value) => {
+    expect(() => loadEnv({ [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it("refuses production with the default JWT secret", () => {
+    expect(() => loadEnv({ NODE_ENV: "production", ADMIN_PASSWORD: "a-real-password" })).toThrow(
+      /JWT_SECRET/,
+    );
+  });
+
+  it("refuses production with a short JWT secret", () => {
+    expect(() =>
+      loadEnv({ NODE_ENV: "production", JWT_SECRET: "short", ADMIN_PASSWORD: "a-real-password" }),
+    ).toThrow(/JWT_SECRET.*32/);
+  });
+
+  it("refuses production with the default admin password", () => {
+    expect(() => loadEnv({ NODE_ENV: "production", JWT_SECRET: strongSecret })).toThrow(/ADMIN_PASSWORD/);
+    expect(() =>
+      loadEnv({ NODE_ENV: "production", JWT_SECRET: strongSecret, ADMIN_PASSWORD: DEV_ADMIN_PASSWORD }),
+    ).toThrow(/ADMIN_PASSWORD/);
+  });
+
+  it("starts in production when both are set", () => {
+    const env = loadEnv({
+      NODE_ENV: "production",
+      JWT_SECRET: strongSecret,
+      ADMIN_PASSWORD: "a-real-password",
+    });
+    expect(env.NODE_ENV).toBe("production");
+  });
+
+  it("maps every rule and auth setting into the api config", () => {
+    const config = toApiConfig(
+      loadEnv({
+        MIN_DURATION_MINUTES: "30",
+        MAX_DURATION_MINUTES: "120",
+        MAX_ADVANCE_DAYS: "7",
+        MAX_UPCOMING_RESERVATIONS: "5",
+        PAST_TOLERANCE_MINUTES: "2",
+        CHECKIN_EARLY_MINUTES: "20",
+        OFFER_MINUTES: "3",
+        REMINDER_MINUTES: "4",
+        LIBRARY_TIMEZONE: "Asia/Tokyo",
+        JWT_EXPIRATION_HOURS: "2",
+        BCRYPT_COST: "6",
+        LOGIN_FAILURES_PER_MINUTE: "3",
+        LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: "50",
+      }),
+    );
+    expect(config.rules).toEqual({
+      minDurationMinutes: 30,
+      maxDurationMinutes: 120,
+      maxAdvanceDays: 7,
+      maxUpcomingReservations: 5,
+      pastToleranceMinutes: 2,
+      checkInEarlyMinutes: 20,
+      graceMinutes: 15,
+      offerMinutes: 3,
+      reminderMinutes: 4,
+      libraryTimezone: "Asia/Tokyo",
+    });
+    expect(config.auth).toEqual({
+      jwtSecret: DEV_JWT_SECRET,
+      jwtExpirationHours: 2,
+      bcryptCost: 6,
+      loginAttemptsPerMinute: 3,
+      loginAttemptsPerIpPerMinute: 50,
+    });
+  });
+});
