@@ -207,7 +207,7 @@ export async function checkIn(
         eq(reservations.id, id),
         eq(reservations.userId, userId),
         eq(reservations.status, "CONFIRMED"),
-        sql`${now} between ${reservations.startTime} - make_interval(mins => ${rules.checkInEarlyMinutes})
+        sql`${now.toISOString()}::timestamptz between ${reservations.startTime} - make_interval(mins => ${rules.checkInEarlyMinutes})
                        and ${reservations.startTime} + make_interval(mins => ${rules.graceMinutes})`,
       ),
     )
@@ -243,7 +243,7 @@ export async function cancel(
         eq(reservations.id, id),
         eq(reservations.userId, userId),
         eq(reservations.status, "CONFIRMED"),
-        sql`${now} <= ${reservations.startTime} + make_interval(mins => ${rules.graceMinutes})`,
+        sql`${now.toISOString()}::timestamptz <= ${reservations.startTime} + make_interval(mins => ${rules.graceMinutes})`,
       ),
     )
     .returning();
