@@ -6,5 +6,6 @@ export * from "./errors";
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from "./root";
 export { checkHealth } from "./routers/health";
 export * from "./services/events";
+export { runSweep, type SweepResult } from "./services/sweeper";
 export * from "./services/views";
 export { parseLibraryTime } from "./time";

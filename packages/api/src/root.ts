@@ -2,8 +2,10 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { authRouter } from "./routers/auth";
 import { branchesRouter } from "./routers/branches";
 import { healthProcedure } from "./routers/health";
+import { notificationsRouter } from "./routers/notifications";
 import { reservationsRouter } from "./routers/reservations";
 import { seatsRouter } from "./routers/seats";
+import { waitlistRouter } from "./routers/waitlist";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -12,6 +14,8 @@ export const appRouter = router({
   branches: branchesRouter,
   seats: seatsRouter,
   reservations: reservationsRouter,
+  waitlist: waitlistRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

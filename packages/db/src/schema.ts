@@ -30,7 +30,8 @@ export type SeatStatus = (typeof SEAT_STATUSES)[number];
 export const USER_ROLES = ["student", "admin"] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
-export const WAITLIST_STATUSES = ["WAITING", "OFFERED", "FULFILLED", "LEFT"] as const;
+/** WAITING → OFFERED (a HELD reservation exists) → FULFILLED (claimed) | DECLINED | EXPIRED (offer lapsed); LEFT. */
+export const WAITLIST_STATUSES = ["WAITING", "OFFERED", "FULFILLED", "DECLINED", "EXPIRED", "LEFT"] as const;
 export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number];
 
 export const NOTIFICATION_TYPES = [

@@ -1,16 +1,68 @@
-import { seatAvailabilityInput, seatGetInput, seatsListInput } from "@dlsms/validators";
+import { EventEmitter, on } from "node:events";
+import { branches, seats } from "@dlsms/db";
+import { seatAvailabilityInput, seatGetInput, seatsListInput, seatsOnChangeInput } from "@dlsms/validators";
 import type { TRPCRouterRecord } from "@trpc/server";
+import { eq } from "drizzle-orm";
+import { SEAT_CHANGES_CHANNEL, type SeatChangeMessage, type SeatChangeReason } from "../services/events";
+import { cachedListing } from "../services/listing-cache";
 import { getSeat, listSeats, seatAvailability } from "../services/seats.service";
 import { protectedProcedure } from "../trpc";
+import { assertSessionAlive, endAtExpiry } from "./session";
+
+export interface SeatChangeEvent {
+  seatId: number;
+  branch: string;
+  reason: SeatChangeReason;
+  at: string;
+}
 
 export const seatsRouter = {
-  list: protectedProcedure
-    .input(seatsListInput.optional())
-    .query(({ ctx, input }) => listSeats(ctx.db, input ?? {}, ctx.config.rules)),
+  list: protectedProcedure.input(seatsListInput.optional()).query(({ ctx, input }) => {
+    const filters = input ?? {};
+    return cachedListing(ctx.cache, `seats:list:${JSON.stringify(filters)}`, () =>
+      listSeats(ctx.db, filters, ctx.config.rules),
+    );
+  }),
   get: protectedProcedure
     .input(seatGetInput)
     .query(({ ctx, input }) => getSeat(ctx.db, input.id, ctx.user.id, ctx.config.rules)),
   availability: protectedProcedure
     .input(seatAvailabilityInput)
     .query(({ ctx, input }) => seatAvailability(ctx.db, input, ctx.user.id, ctx.config.rules)),
+
+  /** Live availability changes, optionally for one branch: a cue to refetch the seat map. */
+  onChange: protectedProcedure.input(seatsOnChangeInput).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
+    const events = new EventEmitter();
+    const unsubscribe = ctx.bus.subscribe(SEAT_CHANGES_CHANNEL, (m) => events.emit("change", m));
+    const stopAtExpiry = endAtExpiry(ctx.user, events, "change");
+    try {
+      const seatBranch = new Map(
+        (
+          await ctx.db
+            .select({ id: seats.id, branch: branches.name })
+            .from(seats)
+            .innerJoin(branches, eq(branches.id, seats.branchId))
+        ).map((s) => [s.id, s.branch]),
+      );
+      for await (const [message] of on(events, "change", { signal })) {
+        assertSessionAlive(ctx.user, message);
+        const { changes, at } = message as SeatChangeMessage;
+        for (const change of changes) {
+          const branch = seatBranch.get(change.seatId) ?? "";
+          if (input?.branch && input.branch !== branch) continue;
+          const event: SeatChangeEvent = { seatId: change.seatId, branch, reason: change.reason, at };
+          yield event;
+        }
+      }
+    } catch (error) {
+      if (!signal?.aborted) throw error;
+    } finally {
+      clearTimeout(stopAtExpiry);
+      unsubscribe();
+    }
+  }),
 } satisfies TRPCRouterRecord;

@@ -21,3 +21,9 @@ export function seatFreeDuring(from: Date, to: Date): SQL<boolean> {
     where ${reservations.seatId} = ${seats.id} and ${activeOverlapping(from, to)}
   ))`;
 }
+
+/**
+ * A JS instant as a SQL timestamptz value. Raw `sql` templates must not bind Date objects:
+ * postgres.js (as drizzle configures it) only serialises strings for timestamp parameters.
+ */
+export const pgTime = (d: Date): SQL => sql`${d.toISOString()}::timestamptz`;

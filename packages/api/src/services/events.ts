@@ -1,38 +1,82 @@
 import type { Bus, Cache } from "@dlsms/bus";
+import type { NotificationView } from "./views";
 
 /** Bus channel carrying seat availability changes (consumed by `seats.onChange`). */
 export const SEAT_CHANGES_CHANNEL = "seat-changes";
+/** Per-user bus channel carrying that user's notifications (consumed by `notifications.onEvent`). */
+export const notificationChannel = (userId: number) => `notifications:${userId}`;
 /** Cache key whose value versions every cached seat/branch listing. */
 export const SEATS_VERSION_KEY = "seats:version";
 
+export type SeatChangeReason =
+  | "booked"
+  | "cancelled"
+  | "released"
+  | "checked_in"
+  | "no_show"
+  | "completed"
+  | "offered"
+  | "expired"
+  | "claimed"
+  | "declined"
+  | "maintenance";
+
 export interface SeatChange {
   seatId: number;
-  reason:
-    | "booked"
-    | "cancelled"
-    | "released"
-    | "checked_in"
-    | "no_show"
-    | "completed"
-    | "offered"
-    | "expired"
-    | "claimed"
-    | "declined"
-    | "maintenance";
+  reason: SeatChangeReason;
+}
+
+export interface SeatChangeMessage {
+  changes: SeatChange[];
+  at: string;
 }
 
 /**
- * Call after a transaction that changed seat availability has COMMITTED: invalidates cached
- * listings (by bumping the version key) and tells live subscribers. Never throws: the change
- * is already durable, and a cache or bus outage must not turn it into an error.
+ * What a change must tell the world once its transaction has COMMITTED. Services record into
+ * it inside the transaction; the caller flushes after commit (a rolled-back transaction
+ * throws, so nothing is flushed). Notifications are already rows: the bus only makes them
+ * live, and a lost message is replayed from the table.
  */
-export async function announceSeatChanges(
+export class Effects {
+  readonly notifications: NotificationView[] = [];
+  readonly seatChanges: SeatChange[] = [];
+
+  notify(...rows: NotificationView[]): this {
+    this.notifications.push(...rows);
+    return this;
+  }
+
+  seat(seatId: number, reason: SeatChangeReason): this {
+    this.seatChanges.push({ seatId, reason });
+    return this;
+  }
+
+  get isEmpty() {
+    return this.notifications.length === 0 && this.seatChanges.length === 0;
+  }
+
+  /** Never throws: the change is durable already; a cache or bus outage must not fail it. */
+  async flush(deps: { cache: Cache; bus: Bus }): Promise<void> {
+    if (this.isEmpty) return;
+    const work: Promise<unknown>[] = this.notifications.map((n) =>
+      deps.bus.publish(notificationChannel(n.userId), n),
+    );
+    if (this.seatChanges.length > 0) {
+      work.push(deps.cache.incr(SEATS_VERSION_KEY));
+      const message: SeatChangeMessage = { changes: this.seatChanges, at: new Date().toISOString() };
+      work.push(deps.bus.publish(SEAT_CHANGES_CHANNEL, message));
+    }
+    await Promise.allSettled(work);
+  }
+}
+
+/** Runs a change with a fresh Effects and flushes it once the change has returned (committed). */
+export async function withEffects<T>(
   deps: { cache: Cache; bus: Bus },
-  changes: SeatChange[],
-): Promise<void> {
-  if (changes.length === 0) return;
-  await Promise.allSettled([
-    deps.cache.incr(SEATS_VERSION_KEY),
-    deps.bus.publish(SEAT_CHANGES_CHANNEL, { changes, at: new Date().toISOString() }),
-  ]);
+  change: (effects: Effects) => Promise<T>,
+): Promise<T> {
+  const effects = new Effects();
+  const result = await change(effects);
+  await effects.flush(deps);
+  return result;
 }

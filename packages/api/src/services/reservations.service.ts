@@ -5,6 +5,8 @@ import type { BookingRules } from "../config";
 import { Conflict, NotFound, RuleViolation } from "../errors";
 import { addMinutes, formatForPeople, parseLibraryTime } from "../time";
 import { activeOverlapping } from "./availability";
+import type { Effects } from "./events";
+import { offerFreedSlot } from "./offers";
 import { type ReservationView, toReservationView } from "./views";
 
 const active = [...ACTIVE_RESERVATION_STATUSES];
@@ -233,20 +235,34 @@ export async function cancel(
   userId: number,
   id: number,
   rules: BookingRules,
+  effects: Effects,
 ): Promise<ReservationView> {
   const now = new Date();
-  const [row] = await db
-    .update(reservations)
-    .set({ status: "CANCELLED" })
-    .where(
-      and(
-        eq(reservations.id, id),
-        eq(reservations.userId, userId),
-        eq(reservations.status, "CONFIRMED"),
-        sql`${now.toISOString()}::timestamptz <= ${reservations.startTime} + make_interval(mins => ${rules.graceMinutes})`,
-      ),
-    )
-    .returning();
+  const row = await db.transaction(async (tx) => {
+    const [cancelled] = await tx
+      .update(reservations)
+      .set({ status: "CANCELLED" })
+      .where(
+        and(
+          eq(reservations.id, id),
+          eq(reservations.userId, userId),
+          eq(reservations.status, "CONFIRMED"),
+          sql`${now.toISOString()}::timestamptz <= ${reservations.startTime} + make_interval(mins => ${rules.graceMinutes})`,
+        ),
+      )
+      .returning();
+    if (cancelled) {
+      effects.seat(cancelled.seatId, "cancelled");
+      // Same transaction: the freed slot goes to the first waiter, or to nobody twice.
+      await offerFreedSlot(
+        tx,
+        { seatId: cancelled.seatId, from: cancelled.startTime, to: cancelled.endTime },
+        rules,
+        effects,
+      );
+    }
+    return cancelled;
+  });
   if (row) return toReservationView(row);
 
   const current = await findOwnReservation(db, userId, id);
@@ -267,18 +283,42 @@ export async function cancel(
 }
 
 /** "I'm leaving": ends a CHECKED_IN reservation now, freeing the rest of its slot at once. */
-export async function release(db: Database, userId: number, id: number): Promise<ReservationView> {
-  const [row] = await db
-    .update(reservations)
-    .set({
-      status: "COMPLETED",
-      // Released before its start (checked in early): keep end > start for the CHECK.
-      endTime: sql`least(${reservations.endTime}, greatest(now(), ${reservations.startTime} + interval '1 second'))`,
-    })
-    .where(
-      and(eq(reservations.id, id), eq(reservations.userId, userId), eq(reservations.status, "CHECKED_IN")),
-    )
-    .returning();
+export async function release(
+  db: Database,
+  userId: number,
+  id: number,
+  rules: BookingRules,
+  effects: Effects,
+): Promise<ReservationView> {
+  const row = await db.transaction(async (tx) => {
+    const [previous] = await tx
+      .select({ endTime: reservations.endTime })
+      .from(reservations)
+      .where(
+        and(eq(reservations.id, id), eq(reservations.userId, userId), eq(reservations.status, "CHECKED_IN")),
+      )
+      .for("update");
+    if (!previous) return undefined;
+    const [released] = await tx
+      .update(reservations)
+      .set({
+        status: "COMPLETED",
+        // Released before its start (checked in early): keep end > start for the CHECK.
+        endTime: sql`least(${reservations.endTime}, greatest(now(), ${reservations.startTime} + interval '1 second'))`,
+      })
+      .where(and(eq(reservations.id, id), eq(reservations.status, "CHECKED_IN")))
+      .returning();
+    if (released) {
+      effects.seat(released.seatId, "released");
+      await offerFreedSlot(
+        tx,
+        { seatId: released.seatId, from: released.endTime, to: previous.endTime },
+        rules,
+        effects,
+      );
+    }
+    return released;
+  });
   if (row) return toReservationView(row);
   const current = await findOwnReservation(db, userId, id);
   throw new RuleViolation(

@@ -1,4 +1,13 @@
-import type { Reservation, ReservationStatus, SeatStatus, User, UserRole } from "@dlsms/db";
+import type {
+  Notification,
+  NotificationType,
+  Reservation,
+  ReservationStatus,
+  SeatStatus,
+  User,
+  UserRole,
+  WaitlistStatus,
+} from "@dlsms/db";
 
 /** Wire shapes (DESIGN "Output shapes"). Dates go out as ISO 8601 UTC strings. */
 export interface UserView {
@@ -57,4 +66,38 @@ export function toReservationView(r: Reservation): ReservationView {
     expiresAt: isoOrNull(r.expiresAt),
     createdAt: iso(r.createdAt),
   };
+}
+
+export interface NotificationView {
+  id: number;
+  userId: number;
+  type: NotificationType;
+  payload: Record<string, unknown>;
+  createdAt: string;
+  readAt: string | null;
+}
+
+export function toNotificationView(n: Notification): NotificationView {
+  return {
+    id: n.id,
+    userId: n.userId,
+    type: n.type,
+    payload: n.payload,
+    createdAt: iso(n.createdAt),
+    readAt: isoOrNull(n.readAt),
+  };
+}
+
+export interface WaitlistEntryView {
+  id: number;
+  seatId: number | null;
+  branch: string;
+  hasPower: boolean | null;
+  hasMonitor: boolean | null;
+  desiredStart: string;
+  desiredEnd: string;
+  status: WaitlistStatus;
+  createdAt: string;
+  /** The HELD reservation offered to this entry, while an offer is open. */
+  offer: { reservationId: number; expiresAt: string | null } | null;
 }

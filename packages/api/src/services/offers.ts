@@ -1,0 +1,110 @@
+import { type Database, reservations, seats, waitlist } from "@dlsms/db";
+import { eq, sql } from "drizzle-orm";
+import type { BookingRules } from "../config";
+import { addMinutes, MINUTE_MS } from "../time";
+import { pgTime } from "./availability";
+import type { Effects } from "./events";
+import { createNotification } from "./notifications.service";
+
+interface Candidate {
+  id: number;
+  userId: number;
+  desiredStart: Date;
+  desiredEnd: Date;
+}
+
+const CANDIDATES_PER_FREED_SLOT = 25;
+
+/**
+ * A seat has just become free for [from, to) — call this in the SAME transaction as the change
+ * that freed it. The earliest waiting entry that matches (this seat, or any seat of its branch
+ * with the wanted amenities) and whose window overlaps gets an OFFER: a HELD reservation for
+ * its window and a notification. First come, first served.
+ *
+ * "Never two holders" is the database's: the HELD row goes through the same EXCLUDE
+ * constraints (ON CONFLICT DO NOTHING), so a waiter whose window is not wholly free, or who
+ * holds another overlapping reservation, is skipped for the next one. Candidate entries are
+ * locked SKIP LOCKED so two concurrent frees never offer the same entry twice.
+ */
+export async function offerFreedSlot(
+  tx: Database,
+  freed: { seatId: number; from: Date; to: Date },
+  rules: BookingRules,
+  effects: Effects,
+): Promise<{ reservationId: number; userId: number } | null> {
+  const now = new Date();
+  const from = freed.from < now ? now : freed.from;
+  if (freed.to.getTime() - from.getTime() < MINUTE_MS) return null;
+
+  const [seat] = await tx
+    .select({
+      id: seats.id,
+      branchId: seats.branchId,
+      hasPower: seats.hasPower,
+      hasMonitor: seats.hasMonitor,
+      status: seats.status,
+    })
+    .from(seats)
+    .where(eq(seats.id, freed.seatId))
+    .limit(1);
+  if (!seat || seat.status !== "ACTIVE") return null;
+
+  const result = await tx.execute(sql`
+    select w.id, w.user_id as "userId", w.desired_start as "desiredStart", w.desired_end as "desiredEnd"
+    from waitlist w
+    where w.status = 'WAITING'
+      and w.desired_start < ${pgTime(freed.to)} and w.desired_end > ${pgTime(from)}
+      and w.desired_end > ${pgTime(addMinutes(now, 1))}
+      and (w.seat_id = ${seat.id}
+           or (w.branch_id = ${seat.branchId}
+               and (w.has_power is null or w.has_power = ${seat.hasPower})
+               and (w.has_monitor is null or w.has_monitor = ${seat.hasMonitor})))
+    order by w.created_at, w.id
+    limit ${CANDIDATES_PER_FREED_SLOT}
+    for update of w skip locked`);
+  const candidates = rowsOf<Candidate>(result);
+
+  for (const c of candidates) {
+    const desiredStart = new Date(c.desiredStart);
+    const start = desiredStart < now ? now : desiredStart;
+    const end = new Date(c.desiredEnd);
+    const expiresAt = addMinutes(now, rules.offerMinutes);
+    const [held] = await tx
+      .insert(reservations)
+      .values({
+        userId: c.userId,
+        seatId: seat.id,
+        startTime: start,
+        endTime: end,
+        status: "HELD",
+        expiresAt,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!held) continue;
+    await tx
+      .update(waitlist)
+      .set({ status: "OFFERED", offerReservationId: held.id, notifiedAt: now })
+      .where(eq(waitlist.id, c.id));
+    effects
+      .notify(
+        await createNotification(tx, c.userId, "OFFER", {
+          reservationId: held.id,
+          waitlistId: c.id,
+          seatId: seat.id,
+          startTime: start.toISOString(),
+          endTime: end.toISOString(),
+          expiresAt: expiresAt.toISOString(),
+        }),
+      )
+      .seat(seat.id, "offered");
+    return { reservationId: held.id, userId: c.userId };
+  }
+  return null;
+}
+
+/** drizzle's execute returns an array (postgres.js) or `{ rows }` (PGlite). */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
