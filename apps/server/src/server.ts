@@ -9,6 +9,7 @@ import { createBackends } from "./backends";
 import { type Env, toApiConfig } from "./env";
 import type { Logger } from "./logger";
 import { createStaticHandler, type Handler } from "./static";
+import { type Sweeper, startSweeper } from "./sweeper";
 
 export interface DlsmsServerOptions {
   env: Env;
@@ -28,6 +29,7 @@ export interface DlsmsServer {
   port: number;
   deps: ApiDeps;
   database: DbHandle;
+  sweeper: Sweeper;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,19 @@ function pathOf(req: IncomingMessage): string {
   const raw = req.url ?? "/";
   const q = raw.indexOf("?");
   return q === -1 ? raw : raw.slice(0, q);
+}
+
+/** false when the probe fails or takes longer than `ms`. */
+async function withTimeout(probe: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([probe.catch(() => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
@@ -69,7 +84,16 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
     throw error;
   }
 
-  const { cache, bus } = createBackends(env);
+  const backends = createBackends(env, logger);
+  const { cache, bus } = backends;
+  // Give Redis its first connection before we listen, so the first /healthz tells the truth.
+  // Down is not fatal: the bus package degrades and recovers by itself.
+  const [cacheUp, busUp] = await Promise.all([
+    withTimeout(cache.ping(), 5_000),
+    withTimeout(bus.ping(), 5_000),
+  ]);
+  if (!cacheUp || !busUp)
+    logger.warn({ cacheUp, busUp }, "cache/bus not reachable at boot; running degraded");
   const config = toApiConfig(env);
   const deps: ApiDeps = {
     db: database.db,
@@ -181,7 +205,8 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
   });
 
   // ── gRPC door (GRPC_PORT, "off" disables) starts here, from ./grpc, sharing `deps`.
-  // ── The sweeper (croner, every SWEEP_INTERVAL_SECONDS) starts here, sharing `deps`.
+  // The sweeper (croner, every SWEEP_INTERVAL_SECONDS), sharing `deps`.
+  const sweeper = startSweeper(deps, env.SWEEP_INTERVAL_SECONDS, logger);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
@@ -198,6 +223,7 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
   const close = () => {
     closing ??= (async () => {
       // ── Stop the sweeper and the gRPC server here, before the database goes away.
+      await sweeper.stop();
       const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       // Clients reconnect (to another instance behind the balancer) instead of seeing an error.
@@ -207,11 +233,11 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       httpServer.closeAllConnections();
       await httpClosed;
-      await Promise.allSettled([cache.close(), bus.close()]);
+      await backends.close().catch((err: unknown) => logger.warn({ err }, "closing cache/bus failed"));
       if (ownsDatabase) await database.close();
     })();
     return closing;
   };
 
-  return { httpServer, url, port, deps, database, close };
+  return { httpServer, url, port, deps, database, sweeper, close };
 }
