@@ -1,17 +1,14 @@
-import { type Bus, type Cache, createMemoryBus, createMemoryCache } from "@dlsms/bus";
+import { type Backends, type BusLogger, createBackends as createBusBackends } from "@dlsms/bus";
 import type { Env } from "./env";
 
-export interface Backends {
-  cache: Cache;
-  bus: Bus;
-}
+export type { Backends };
 
 /**
- * The ONE place the cache and bus are chosen. Redis (REDIS_URL) implementations land in
- * packages/bus later; switching to them is a change here and nowhere else.
+ * The ONE place the cache and bus are chosen: Redis (ioredis) for both when REDIS_URL is set,
+ * else in-process (correct for a single instance only).
  */
-export function createBackends(_env: Pick<Env, "REDIS_URL">): Backends {
-  return { cache: createMemoryCache(), bus: createMemoryBus() };
+export function createBackends(env: Pick<Env, "REDIS_URL">, logger?: BusLogger): Backends {
+  return createBusBackends({ redisUrl: env.REDIS_URL, logger });
 }
 
 /** Safe to log: drops any password in a redis:// or postgres:// URL. */

@@ -16,18 +16,16 @@ async function main(): Promise<void> {
   const logger = createLogger(env);
   const server = await createDlsmsServer({ env, logger });
   const { cache, bus } = server.deps;
+  const redis = env.REDIS_URL ? redactLocation(env.REDIS_URL) : undefined;
   logger.info(
     {
       url: server.url,
       port: server.port,
       backends: {
         database: { kind: server.database.kind, location: server.database.location },
-        cache: { kind: cache.kind },
-        bus: { kind: bus.kind },
+        cache: { kind: cache.kind, ...(redis && cache.kind === "redis" ? { location: redis } : {}) },
+        bus: { kind: bus.kind, ...(redis && bus.kind === "redis" ? { location: redis } : {}) },
       },
-      ...(env.REDIS_URL && cache.kind === "memory"
-        ? { note: `REDIS_URL (${redactLocation(env.REDIS_URL)}) is set but Redis backends are not built yet` }
-        : {}),
     },
     `DL-SMS listening on ${server.url} (database ${server.database.kind}, cache ${cache.kind}, bus ${bus.kind})`,
   );
