@@ -179,3 +179,19 @@ describe("sweeper", () => {
     expect(await offersFor(9)).toHaveLength(1);
   });
 });
+
+describe("listing cache", () => {
+  it("never lists a seat as free after a booking was acknowledged (cache warm)", async () => {
+    const start = dayAt(5, 14);
+    const end = new Date(start.getTime() + HOUR);
+    const bob = await api.as(2);
+    const window = { branch: "Engineering Library", startTime: iso(start), endTime: iso(end) };
+    const before = await bob.seats.list(window); // warms the cache
+    expect(before.find((s) => s.id === 40)?.available).toBe(true);
+    const branchesBefore = await bob.branches.list();
+    await (await api.as(10)).reservations.create(slot(40, start, end));
+    const after = await bob.seats.list(window);
+    expect(after.find((s) => s.id === 40)?.available).toBe(false);
+    expect(await bob.branches.list()).toEqual(branchesBefore); // booking is in the future: counts unchanged
+  });
+});

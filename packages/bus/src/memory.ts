@@ -10,6 +10,9 @@ export function createMemoryCache(maxEntries = 5_000): Cache {
   return {
     kind: "memory",
     async get<T>(key: string) {
+      // Counters read like Redis INCR'd keys do: `get` sees the number.
+      const counter = counters.get(key);
+      if (counter !== undefined) return counter as T;
       const raw = lru.get(key);
       return raw === undefined ? undefined : (JSON.parse(raw) as T);
     },
