@@ -20,8 +20,11 @@ type Settle = (live: boolean) => void;
  */
 export function createRedisBus(url: string, options: RedisBusOptions = {}): Bus {
   const { logger } = options;
-  const pub = connectRedis(url, "dlsms-bus-pub");
-  const sub = connectRedis(url, "dlsms-bus-sub", { autoResubscribe: false });
+  const pubConn = connectRedis(url, "dlsms-bus-pub");
+  const subConn = connectRedis(url, "dlsms-bus-sub", { autoResubscribe: false });
+  const { redis: pub } = pubConn;
+  const { redis: sub } = subConn;
+  const started = () => Promise.all([pubConn.started(), subConn.started()]);
   const channels = new Map<string, Set<BusHandler>>();
   /** `ready` promises of subscriptions made while the subscriber was not connected. */
   let waiting: Settle[] = [];
@@ -109,6 +112,7 @@ export function createRedisBus(url: string, options: RedisBusOptions = {}): Bus 
     async publish(channel, message) {
       const json = JSON.stringify(message); // outside try: unserialisable input is a caller bug
       try {
+        await started();
         await pub.publish(channel, json);
         if (bothReady()) health.ok();
       } catch (err) {
@@ -145,6 +149,7 @@ export function createRedisBus(url: string, options: RedisBusOptions = {}): Bus 
     },
     subscribedChannelCount: () => redisCount,
     async ping() {
+      await started();
       if (sub.status !== "ready") return false;
       try {
         await pub.ping();

@@ -13,7 +13,7 @@ export interface RedisCacheOptions {
  * before the outage cannot outlive an invalidation that happened during it.
  */
 export function createRedisCache(url: string, options: RedisCacheOptions = {}): Cache {
-  const redis = connectRedis(url, "dlsms-cache");
+  const { redis, started } = connectRedis(url, "dlsms-cache");
   const pendingDel = new Set<string>();
   const pendingIncr = new Set<string>();
   /** Last value seen (or handed out) per counter, so the fallback keeps counting upwards. */
@@ -45,6 +45,7 @@ export function createRedisCache(url: string, options: RedisCacheOptions = {}): 
     async get<T>(key: string) {
       let raw: string | null;
       try {
+        await started();
         raw = await redis.get(key);
         health.ok();
       } catch (err) {
@@ -62,6 +63,7 @@ export function createRedisCache(url: string, options: RedisCacheOptions = {}): 
       const json = JSON.stringify(value); // outside try: unserialisable input is a caller bug
       try {
         // PX (milliseconds) so fractional TTLs behave like the in-memory cache.
+        await started();
         await redis.set(key, json, "PX", Math.max(1, Math.round(ttlSeconds * 1000)));
         health.ok();
       } catch (err) {
@@ -71,6 +73,7 @@ export function createRedisCache(url: string, options: RedisCacheOptions = {}): 
     async del(...keys) {
       if (keys.length === 0) return;
       try {
+        await started();
         await redis.del(...keys);
         health.ok();
       } catch (err) {
@@ -80,6 +83,7 @@ export function createRedisCache(url: string, options: RedisCacheOptions = {}): 
     },
     async incr(key) {
       try {
+        await started();
         const n = await redis.incr(key);
         health.ok();
         lastCount.set(key, n);
@@ -94,6 +98,7 @@ export function createRedisCache(url: string, options: RedisCacheOptions = {}): 
     },
     async ping() {
       try {
+        await started();
         await redis.ping();
         health.ok();
         return true;

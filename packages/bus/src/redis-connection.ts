@@ -17,9 +17,28 @@ const FAIL_FAST: RedisOptions = {
   retryStrategy: (times) => Math.min(times * 50, 1_000),
 };
 
-export function connectRedis(url: string, connectionName: string, extra: RedisOptions = {}): Redis {
+export interface Connection {
+  redis: Redis;
+  /**
+   * Resolves once the FIRST connection attempt has an outcome (ready, or failed). Without it the
+   * calls made right after start-up would fail fast (no offline queue) and report an outage that
+   * never happened; after it, a down Redis fails calls at once.
+   */
+  started(): Promise<void>;
+}
+
+export function connectRedis(url: string, connectionName: string, extra: RedisOptions = {}): Connection {
   const redis = new Redis(url, { ...FAIL_FAST, connectionName, ...extra });
-  return redis;
+  let settled = false;
+  const first = new Promise<void>((resolve) => {
+    const done = () => {
+      settled = true;
+      for (const event of ["ready", "close", "end"]) redis.off(event, done);
+      resolve();
+    };
+    for (const event of ["ready", "close", "end"]) redis.once(event, done);
+  });
+  return { redis, started: () => (settled ? Promise.resolve() : first) };
 }
 
 /** Quits politely when possible; a dead connection is just dropped (and stops reconnecting). */

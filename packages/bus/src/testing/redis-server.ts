@@ -10,6 +10,10 @@ export interface ThrowawayRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port (empty: nothing was persisted). */
   start(): Promise<void>;
+  /** SIGSTOP: the server keeps its data and sockets but answers nothing (a hung Redis). */
+  pause(): void;
+  /** SIGCONT after `pause()`. */
+  resume(): void;
 }
 
 /** Needs `redis-server` on PATH. Picks a free port; call `stop()` in `afterAll`. */
@@ -47,7 +51,14 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
   }
 
   await start();
-  return { port, url: `redis://127.0.0.1:${port}`, start, stop };
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    start,
+    stop,
+    pause: () => child?.kill("SIGSTOP"),
+    resume: () => child?.kill("SIGCONT"),
+  };
 }
 
 async function freePort(): Promise<number> {
