@@ -18,10 +18,14 @@ export function createMemoryCache(maxEntries = 5_000): Cache {
     },
     async set(key, value, ttlSeconds) {
       // lru-cache reads ttl 0 as "forever"; clamp so a tiny TTL still expires.
+      counters.delete(key); // like Redis SET, a plain value replaces a counter
       lru.set(key, JSON.stringify(value), { ttl: Math.max(1, Math.round(ttlSeconds * 1000)) });
     },
     async del(...keys) {
-      for (const k of keys) lru.delete(k);
+      for (const k of keys) {
+        lru.delete(k);
+        counters.delete(k); // like Redis DEL: the next INCR starts again from 1
+      }
     },
     async incr(key) {
       const next = (counters.get(key) ?? 0) + 1;

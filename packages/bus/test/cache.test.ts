@@ -52,6 +52,16 @@ describe.each(implementations)("%s cache", (_name, make) => {
     expect([...results].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
 
+  it("reads a counter with get, and restarts it after del", async () => {
+    await cache.incr(`${p}c2`);
+    expect(await cache.incr(`${p}c2`)).toBe(2);
+    expect(await cache.get(`${p}c2`)).toBe(2);
+    await cache.del(`${p}c2`);
+    expect(await cache.get(`${p}c2`)).toBeUndefined();
+    expect(await cache.incr(`${p}c2`)).toBe(1);
+    await cache.del(`${p}c2`);
+  });
+
   it("pings", async () => {
     expect(await cache.ping()).toBe(true);
   });
