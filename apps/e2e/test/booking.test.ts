@@ -1,0 +1,83 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, loginWithKeyboard, newPage } from "../src/browser";
+import { type E2eServer, startServer } from "../src/server";
+
+let server: E2eServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe("acceptance 1: log in with the keyboard, find a powered seat, book it", () => {
+  it("books a free seat with power in Main Library and keeps the session across a reload", async () => {
+    const { context, page } = await newPage(browser, server.url);
+    await loginWithKeyboard(page, "S2021001");
+
+    await page.getByLabel("Branch").selectOption("Main Library");
+    await page.getByLabel("Power outlet").check();
+    await page.getByLabel("Free only").check();
+
+    const tile = page.locator('.tile[data-state="free"]').first();
+    await tile.waitFor();
+    const seatCode = (await tile.locator(".code").textContent()) ?? "";
+    expect(seatCode).toMatch(/^ML-\d\d$/);
+    // Keyboard again: focus the tile and press Enter, then Enter on "Book".
+    await tile.focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: `Seat ${seatCode}` });
+    await dialog.waitFor();
+    await dialog.getByRole("button", { name: "Book", exact: true }).focus();
+    await page.keyboard.press("Enter");
+    await dialog.getByText("This seat is yours").waitFor();
+    await page.keyboard.press("Escape");
+
+    await page.getByRole("link", { name: "My reservations" }).click();
+    const card = page.locator(".reservation", { hasText: `Seat ${seatCode}` });
+    await card.waitFor();
+    expect(await card.locator(".badge").textContent()).toBe("Confirmed");
+
+    await page.reload();
+    await page.getByRole("heading", { name: "My reservations" }).waitFor();
+    await card.waitFor();
+    expect(await page.getByLabel("Student ID").count()).toBe(0);
+    await context.close();
+  });
+
+  it("logs out, and an invalid stored token sends the student back to login with a message", async () => {
+    const { context, page } = await newPage(browser, server.url);
+    await loginWithKeyboard(page, "S2021002");
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("button", { name: "Log in" }).waitFor();
+
+    await page.evaluate(() => {
+      localStorage.setItem("dlsms.token", "expired.or.forged");
+      localStorage.setItem(
+        "dlsms.user",
+        JSON.stringify({ id: 2, studentId: "S2021002", name: "Bob Smith", role: "student" }),
+      );
+    });
+    await page.reload();
+    const alert = page.getByRole("alert").filter({ hasText: /log in again/i });
+    await alert.waitFor();
+    await page.getByRole("button", { name: "Log in" }).waitFor();
+    await context.close();
+  });
+
+  it("shows the server's message for a wrong password", async () => {
+    const { context, page } = await newPage(browser, server.url);
+    await page.goto("/");
+    await page.getByLabel("Student ID").fill("S2021003");
+    await page.getByLabel("Password").fill("wrong-password");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.locator(".form-error").waitFor();
+    expect(await page.getByLabel("Student ID").count()).toBe(1);
+    await context.close();
+  });
+});

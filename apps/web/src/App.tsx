@@ -1,0 +1,40 @@
+import { Toaster } from "sonner";
+import { Route, Switch } from "wouter";
+import { Layout } from "./components/Layout";
+import { FinderProvider } from "./features/finder/finderState";
+import { useAuth } from "./lib/auth";
+import { Providers } from "./lib/Providers";
+import { FinderPage } from "./pages/FinderPage";
+import { LoginPage } from "./pages/LoginPage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { NotificationsPage } from "./pages/NotificationsPage";
+import { ReservationsPage } from "./pages/ReservationsPage";
+import { WaitlistPage } from "./pages/WaitlistPage";
+
+function Routes() {
+  const { session } = useAuth();
+  // Logged out, every path shows the login form; the URL stays, so a reload after login returns there.
+  if (!session) return <LoginPage />;
+  return (
+    <FinderProvider>
+      <Layout user={session.user}>
+        <Switch>
+          <Route path="/" component={FinderPage} />
+          <Route path="/reservations" component={ReservationsPage} />
+          <Route path="/waitlist" component={WaitlistPage} />
+          <Route path="/notifications" component={NotificationsPage} />
+          <Route component={NotFoundPage} />
+        </Switch>
+      </Layout>
+    </FinderProvider>
+  );
+}
+
+export function App() {
+  return (
+    <Providers>
+      <Routes />
+      <Toaster position="top-center" closeButton />
+    </Providers>
+  );
+}

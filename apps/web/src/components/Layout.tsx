@@ -1,0 +1,55 @@
+import type { ReactNode } from "react";
+import { Link, useLocation } from "wouter";
+import { LiveNotifications } from "../features/notifications/LiveNotifications";
+import { NotificationBell } from "../features/notifications/NotificationBell";
+import { OfferBanner } from "../features/waitlist/OfferBanner";
+import { auth, type SessionUser } from "../lib/auth";
+
+const NAV = [
+  { href: "/", label: "Find a seat" },
+  { href: "/reservations", label: "My reservations" },
+  { href: "/waitlist", label: "Waitlist" },
+];
+
+export function Layout({ user, children }: { user: SessionUser; children: ReactNode }) {
+  const [location] = useLocation();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <div className="bar">
+          <Link href="/" className="brand">
+            DL-SMS
+          </Link>
+          <div className="account">
+            <NotificationBell />
+            <span className="user-name" title={user.studentId}>
+              {user.name}
+            </span>
+            <button type="button" className="ghost" onClick={() => auth.logout()}>
+              Log out
+            </button>
+          </div>
+        </div>
+        <nav aria-label="Main">
+          <ul>
+            {NAV.map((n) => (
+              <li key={n.href}>
+                <Link href={n.href} aria-current={location === n.href ? "page" : undefined}>
+                  {n.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <LiveNotifications />
+      <main id="main" tabIndex={-1}>
+        <OfferBanner />
+        {children}
+      </main>
+    </>
+  );
+}

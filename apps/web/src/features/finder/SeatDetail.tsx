@@ -1,0 +1,119 @@
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import { Link } from "wouter";
+import { Amenities } from "../../components/Icons";
+import { ErrorState, Loading } from "../../components/States";
+import { errorCode, errorMessage } from "../../lib/errors";
+import { formatRange, startOfDay } from "../../lib/time";
+import { useTRPC } from "../../lib/trpc";
+import { type Seat, TILE_LABEL, type TileState } from "../../lib/types";
+import { JoinWaitlistButton } from "../waitlist/JoinWaitlistButton";
+import { Suggestions } from "./Suggestions";
+import { Timeline } from "./Timeline";
+import { useBook } from "./useBook";
+
+interface Props {
+  seat: Seat;
+  state: TileState;
+  window: { startTime: string; endTime: string };
+  onClose: () => void;
+  onSelect: (seatId: number) => void;
+}
+
+/**
+ * A native modal <dialog>: focus moves into it, Escape closes it and focus returns to the tile,
+ * with no focus-trap code of our own.
+ */
+export function SeatDetail({ seat, state, window, onClose, onSelect }: Props) {
+  const trpc = useTRPC();
+  const ref = useRef<HTMLDialogElement>(null);
+  const [conflict, setConflict] = useState<string | null>(null);
+  const dayStart = startOfDay(new Date(window.startTime));
+  const dayEnd = new Date(dayStart.getTime() + 24 * 60 * 60_000);
+  const detail = useQuery(trpc.seats.get.queryOptions({ id: seat.id }));
+  const day = useQuery(
+    trpc.seats.availability.queryOptions({
+      seatId: seat.id,
+      from: dayStart.toISOString(),
+      to: dayEnd.toISOString(),
+    }),
+  );
+  const book = useBook({ onConflict: setConflict, onBooked: onSelect });
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+
+  // A new seat (e.g. a booked suggestion) starts with a clean slate.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset only when the seat changes
+  useEffect(() => {
+    setConflict(null);
+    book.reset();
+  }, [seat.id]);
+
+  const bookSeat = (s: Seat) => {
+    setConflict(null);
+    book.mutate({ seatId: s.id, ...window });
+  };
+  const otherError = book.error && errorCode(book.error) !== "CONFLICT" ? errorMessage(book.error) : null;
+  const maintenance = (detail.data?.status ?? seat.status) !== "ACTIVE";
+
+  return (
+    <dialog ref={ref} className="seat-detail" aria-labelledby="seat-detail-title" onClose={onClose}>
+      <header>
+        <h2 id="seat-detail-title">Seat {seat.code}</h2>
+        <button type="button" className="ghost" onClick={() => ref.current?.close()}>
+          Close
+        </button>
+      </header>
+      <p>
+        {seat.branch} · {seat.area} <Amenities power={seat.hasPower} monitor={seat.hasMonitor} />
+      </p>
+      <p>
+        Your window: <strong>{formatRange(window.startTime, window.endTime)}</strong> —{" "}
+        <span className={`badge tile-${state}`}>{TILE_LABEL[state]}</span>
+      </p>
+      {detail.isError && <ErrorState error={detail.error} retry={() => detail.refetch()} />}
+
+      <h3>Bookings that day</h3>
+      {day.isPending ? (
+        <Loading label="Loading the day's bookings…" />
+      ) : day.isError ? (
+        <ErrorState error={day.error} retry={() => day.refetch()} />
+      ) : (
+        <Timeline dayStart={dayStart} busy={day.data.busy} window={window} />
+      )}
+
+      {maintenance ? (
+        <p className="notice">This seat is under maintenance and cannot be booked right now.</p>
+      ) : state === "yours" ? (
+        <p className="notice">
+          This seat is yours for (part of) this time. <Link href="/reservations">Go to My reservations</Link>
+        </p>
+      ) : (
+        <div className="actions">
+          {state === "busy" && <p className="muted">This seat is taken for part of your window.</p>}
+          <button type="button" className="primary" disabled={book.isPending} onClick={() => bookSeat(seat)}>
+            {book.isPending ? "Booking…" : "Book"}
+          </button>
+          {state === "busy" && <JoinWaitlistButton seatId={seat.id} window={window} />}
+        </div>
+      )}
+      {otherError && (
+        <p className="form-error" role="alert">
+          {otherError}
+        </p>
+      )}
+      {conflict && (
+        <div className="conflict" role="alert">
+          <p>
+            <strong>Not booked.</strong> {conflict}
+          </p>
+        </div>
+      )}
+      {conflict && <Suggestions seat={seat} window={window} pending={book.isPending} onBook={bookSeat} />}
+    </dialog>
+  );
+}

@@ -1,0 +1,50 @@
+import { formatTime } from "../../lib/time";
+import type { BusyInterval } from "../../lib/types";
+
+interface Props {
+  dayStart: Date;
+  busy: BusyInterval[];
+  window: { startTime: string; endTime: string } | null;
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+
+/** A day bar with busy blocks, and the same facts as a list for screen readers and small screens. */
+export function Timeline({ dayStart, busy, window }: Props) {
+  const from = dayStart.getTime();
+  const pos = (iso: string) => Math.min(100, Math.max(0, ((new Date(iso).getTime() - from) / DAY_MS) * 100));
+  const block = (start: string, end: string) => ({
+    left: `${pos(start)}%`,
+    width: `${Math.max(0.5, pos(end) - pos(start))}%`,
+  });
+  return (
+    <div className="timeline">
+      <div className="timeline-bar" aria-hidden="true">
+        {busy.map((b) => (
+          <span
+            key={b.startTime}
+            className={b.mine ? "busy mine" : "busy"}
+            style={block(b.startTime, b.endTime)}
+          />
+        ))}
+        {window && <span className="chosen" style={block(window.startTime, window.endTime)} />}
+      </div>
+      <div className="timeline-ticks" aria-hidden="true">
+        {["00", "06", "12", "18", "24"].map((h) => (
+          <span key={h}>{h}</span>
+        ))}
+      </div>
+      {busy.length === 0 ? (
+        <p className="muted">No bookings on this seat that day.</p>
+      ) : (
+        <ul className="busy-list" aria-label="Booked times">
+          {busy.map((b) => (
+            <li key={b.startTime}>
+              {formatTime(b.startTime)}–{formatTime(b.endTime)} {b.mine ? "(yours)" : "(booked)"}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

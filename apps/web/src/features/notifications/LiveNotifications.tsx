@@ -1,0 +1,4 @@
+/** Placeholder until notifications.onEvent is in the router. */
+export function LiveNotifications() {
+  return null;
+}
