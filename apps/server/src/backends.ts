@@ -7,8 +7,11 @@ export type { Backends };
  * The ONE place the cache and bus are chosen: Redis (ioredis) for both when REDIS_URL is set,
  * else in-process (correct for a single instance only).
  */
-export function createBackends(env: Pick<Env, "REDIS_URL">, logger?: BusLogger): Backends {
-  return createBusBackends({ redisUrl: env.REDIS_URL, logger });
+export function createBackends(
+  env: Pick<Env, "REDIS_URL" | "REDIS_NAMESPACE">,
+  logger?: BusLogger,
+): Backends {
+  return createBusBackends({ redisUrl: env.REDIS_URL, namespace: env.REDIS_NAMESPACE, logger });
 }
 
 /** Safe to log: drops any password in a redis:// or postgres:// URL. */

@@ -36,6 +36,11 @@ const schema = z
       .url()
       .refine((u) => /^rediss?:\/\//.test(u), "must be a redis:// or rediss:// URL")
       .optional(),
+    /** Prefix of every Redis key and channel: lets deployments (or test runs) share one Redis. */
+    REDIS_NAMESPACE: z
+      .string()
+      .regex(/^[\w.-]{1,64}$/, "letters, digits, '.', '-', '_' only")
+      .default("dlsms"),
     JWT_SECRET: z.string().min(1).default(DEV_JWT_SECRET),
     JWT_EXPIRATION_HOURS: z.coerce.number().positive().default(24),
     GRACE_MINUTES: int(0, 15),

@@ -5,7 +5,7 @@ import { createDatabase, type DbHandle, migrateAndSeed } from "@dlsms/db";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
-import { createBackends } from "./backends";
+import { type Backends, createBackends } from "./backends";
 import { type Env, toApiConfig } from "./env";
 import type { Logger } from "./logger";
 import { createStaticHandler, type Handler } from "./static";
@@ -16,6 +16,8 @@ export interface DlsmsServerOptions {
   logger: Logger;
   /** Inject a database (tests pass createTestDatabase()); the caller then owns closing it. */
   database?: DbHandle;
+  /** Inject cache + bus (tests share in-process ones between two instances); caller owns them. */
+  backends?: Backends;
   /** Built SPA directory; defaults to apps/web/dist. */
   webDist?: string;
   /** How long WebSocket clients get to act on the reconnect notice before their sockets close. */
@@ -84,7 +86,8 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
     throw error;
   }
 
-  const backends = createBackends(env, logger);
+  const ownsBackends = options.backends === undefined;
+  const backends = options.backends ?? createBackends(env, logger);
   const { cache, bus } = backends;
   // Give Redis its first connection before we listen, so the first /healthz tells the truth.
   // Down is not fatal: the bus package degrades and recovers by itself.
@@ -233,7 +236,8 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       httpServer.closeAllConnections();
       await httpClosed;
-      await backends.close().catch((err: unknown) => logger.warn({ err }, "closing cache/bus failed"));
+      if (ownsBackends)
+        await backends.close().catch((err: unknown) => logger.warn({ err }, "closing cache/bus failed"));
       if (ownsDatabase) await database.close();
     })();
     return closing;

@@ -1,4 +1,5 @@
 import { createMemoryBus, createMemoryCache } from "./memory";
+import { namespacedBus, namespacedCache } from "./namespaced";
 import { createRedisBus } from "./redis-bus";
 import { createRedisCache } from "./redis-cache";
 import type { Bus, BusLogger, Cache } from "./types";
@@ -10,10 +11,17 @@ export interface Backends {
 }
 
 /** Redis for both when a URL is given, else the in-process implementations (one process only). */
-export function createBackends(options: { redisUrl?: string | undefined; logger?: BusLogger }): Backends {
-  const { redisUrl, logger } = options;
-  const cache = redisUrl ? createRedisCache(redisUrl, { logger }) : createMemoryCache();
-  const bus = redisUrl ? createRedisBus(redisUrl, { logger }) : createMemoryBus({ logger });
+export function createBackends(options: {
+  redisUrl?: string | undefined;
+  /** Prefix for every Redis key and channel (deployments or test runs sharing one Redis). */
+  namespace?: string | undefined;
+  logger?: BusLogger;
+}): Backends {
+  const { redisUrl, logger, namespace } = options;
+  const rawCache = redisUrl ? createRedisCache(redisUrl, { logger }) : createMemoryCache();
+  const rawBus = redisUrl ? createRedisBus(redisUrl, { logger }) : createMemoryBus({ logger });
+  const cache = redisUrl && namespace ? namespacedCache(rawCache, namespace) : rawCache;
+  const bus = redisUrl && namespace ? namespacedBus(rawBus, namespace) : rawBus;
   return {
     cache,
     bus,

@@ -1,5 +1,6 @@
 export * from "./backends";
 export * from "./memory";
+export * from "./namespaced";
 export * from "./redis-bus";
 export * from "./redis-cache";
 export * from "./types";

@@ -26,6 +26,8 @@ export const notificationsRouter = {
     const stopAtExpiry = endAtExpiry(ctx.user, events, "n");
     const live = on(events, "n", { signal });
     try {
+      // Subscribed on the transport before reading the table: nothing can fall in between.
+      await unsubscribe.ready;
       let lastId = input?.lastEventId ? Number(input.lastEventId) : 0;
       if (input?.lastEventId) {
         for (;;) {
