@@ -1,0 +1,75 @@
+import { createServer, type Http2Server, type ServerHttp2Session } from "node:http2";
+import type { AddressInfo } from "node:net";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { ApiDeps } from "@dlsms/api";
+import type { Logger } from "../logger";
+import { registerAuthService } from "./services/auth";
+import { registerNotificationService } from "./services/notifications";
+import { registerNotifyService } from "./services/notify";
+import { registerReservationService } from "./services/reservations";
+import { registerSeatService } from "./services/seats";
+
+export interface GrpcDoorOptions {
+  deps: ApiDeps;
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  logger: Pick<Logger, "error">;
+  /** Largest request message accepted, in bytes. */
+  readMaxBytes?: number;
+}
+
+export interface GrpcDoor {
+  server: Http2Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The original's gRPC service (package `library`, plaintext HTTP/2 like its
+ * `add_insecure_port`) as a thin adapter over the tRPC procedures. Connect's node adapter
+ * speaks the gRPC protocol, so grpcio and grpc-js clients generated from library.proto work.
+ */
+export async function startGrpcServer(options: GrpcDoorOptions): Promise<GrpcDoor> {
+  const ctx = { deps: options.deps, logger: options.logger };
+  const handler = connectNodeAdapter({
+    grpc: true,
+    // Only gRPC is the contract; the other two protocols would be untested surface.
+    grpcWeb: false,
+    connect: false,
+    readMaxBytes: options.readMaxBytes ?? 1_048_576,
+    routes: (router) => {
+      registerAuthService(router, ctx);
+      registerSeatService(router, ctx);
+      registerReservationService(router, ctx);
+      registerNotifyService(router, ctx);
+      registerNotificationService(router, ctx);
+    },
+  });
+  const server = createServer(handler);
+  const sessions = new Set<ServerHttp2Session>();
+  server.on("session", (session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host ?? "0.0.0.0", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        // close() waits for open sessions (streams included): end them so shutdown finishes.
+        server.close(() => resolve());
+        for (const session of sessions) session.close();
+        setTimeout(() => {
+          for (const session of sessions) session.destroy();
+        }, 1_000).unref();
+      }),
+  };
+}

@@ -1,0 +1,137 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type ApiDeps, DomainError } from "@dlsms/api";
+import { getRequestListener } from "@hono/node-server";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Logger } from "../logger";
+import { registerAuthRoutes } from "./auth";
+import { bodyLimit } from "./body-limit";
+import { type RestEnv, sessionMiddleware } from "./context";
+import { registerDocs } from "./docs";
+import { INTERNAL_MESSAGE, readableIssues, toFailure } from "./failure";
+import { registerReservationRoutes } from "./reservations";
+import { registerSeatRoutes } from "./seats";
+import { createStreamRegistry, registerStreamRoutes } from "./stream";
+import { registerWaitlistRoutes } from "./waitlist";
+
+export interface RestDoorOptions {
+  deps: ApiDeps;
+  logger: Pick<Logger, "error" | "warn">;
+  bodyLimitBytes: number;
+  /** SSE keepalive comment interval; the contract needs ≤ 30 s, tests use less. */
+  keepaliveMs?: number;
+}
+
+export interface RestDoor {
+  app: OpenAPIHono<RestEnv>;
+  /** Node handler for requests whose path is under /api. */
+  handle: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Ends every open SSE stream (so the HTTP server can finish closing). */
+  close(): void;
+}
+
+type Json = { error: string };
+
+function errorResponse(c: Context<RestEnv>, err: unknown, logger: RestDoorOptions["logger"]): Response {
+  if (err instanceof TRPCError || err instanceof DomainError) {
+    const failure = toFailure(err);
+    if (failure.code === "INTERNAL_SERVER_ERROR")
+      logger.error({ err: err.cause ?? err }, "REST door: procedure failed");
+    if (failure.retryAfterSeconds !== undefined) c.header("retry-after", String(failure.retryAfterSeconds));
+    const status = getHTTPStatusCodeFromError(new TRPCError({ code: failure.code })) as ContentfulStatusCode;
+    return c.json<Json>({ error: failure.message }, Math.min(status, 500) as ContentfulStatusCode);
+  }
+  if (err instanceof HTTPException) {
+    // hono's own refusals: 415 from the media-type gate, 400 from the JSON body parser.
+    const text =
+      err.status === 415
+        ? "Content-Type must be application/json"
+        : err.status === 400
+          ? "The request body is not valid JSON"
+          : err.message || "Bad request";
+    return c.json<Json>({ error: text }, err.status);
+  }
+  logger.error({ err }, "REST door: unexpected error");
+  return c.json<Json>({ error: INTERNAL_MESSAGE }, 500);
+}
+
+/** `/api/reservations/:id` → a regex, to tell "wrong method" (405) from "no such path" (404). */
+function patternOf(path: string): RegExp {
+  const body = path
+    .split("/")
+    .map((part) => (part.startsWith(":") ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+    .join("/");
+  return new RegExp(`^${body}/?$`);
+}
+
+export function createRestHandler(options: RestDoorOptions): RestDoor {
+  const { deps, logger } = options;
+  const app = new OpenAPIHono<RestEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) return c.json<Json>({ error: readableIssues(result.error.issues) }, 400);
+    },
+  }).basePath("/api");
+
+  app.use("*", bodyLimit(options.bodyLimitBytes));
+  app.use("*", sessionMiddleware(deps));
+
+  app.get("/healthz", (c) => c.json({ service: "gateway", status: "healthy" }));
+  registerAuthRoutes(app, deps);
+  registerSeatRoutes(app, deps);
+  registerReservationRoutes(app, deps);
+  registerWaitlistRoutes(app, deps);
+  const streams = createStreamRegistry();
+  registerStreamRoutes(app, deps, streams, { keepaliveMs: options.keepaliveMs ?? 15_000, logger });
+
+  app.doc("/openapi.json", {
+    openapi: "3.0.3",
+    info: {
+      title: "DL-SMS REST API",
+      version: "1.0.0",
+      description:
+        "The original system's REST contract, served over DL-SMS's procedures. Every route but " +
+        "login, register, healthz and these docs needs `Authorization: Bearer <token>`.",
+    },
+    servers: [{ url: "/" }],
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+  });
+  registerDocs(app);
+
+  let patterns: { re: RegExp; method: string }[] | undefined;
+  app.notFound((c) => {
+    patterns ??= app.routes
+      .filter((r) => r.method !== "ALL")
+      .map((r) => ({ re: patternOf(r.path), method: r.method }));
+    const allowed = [...new Set(patterns.filter((p) => p.re.test(c.req.path)).map((p) => p.method))];
+    if (allowed.length > 0) {
+      if (allowed.includes("GET")) allowed.push("HEAD");
+      c.header("allow", allowed.join(", "));
+      return c.json<Json>({ error: `Method ${c.req.method} not allowed on this path` }, 405);
+    }
+    return c.json<Json>({ error: "Endpoint not found" }, 404);
+  });
+  app.onError((err, c) => errorResponse(c, err, logger));
+
+  const listener = getRequestListener(app.fetch, { overrideGlobalObjects: false });
+  return {
+    app,
+    handle: (req, res) => {
+      listener(req, res).catch((err: unknown) => {
+        logger.error({ err }, "REST door: response failed");
+        if (!res.headersSent) {
+          res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
+          res.end(JSON.stringify({ error: INTERNAL_MESSAGE }));
+        } else res.destroy();
+      });
+    },
+    close: () => streams.closeAll(),
+  };
+}
