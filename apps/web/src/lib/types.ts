@@ -37,3 +37,6 @@ export function tileState(seat: Seat, mine: Set<number>): TileState {
   if (mine.has(seat.id)) return "yours";
   return seat.available ? "free" : "busy";
 }
+
+export type WaitlistEntry = RouterOutputs["waitlist"]["mine"][number];
+export type AppNotification = RouterOutputs["notifications"]["list"][number];

@@ -7,6 +7,7 @@ import { LiveSeats } from "../features/finder/LiveSeats";
 import { SeatDetail } from "../features/finder/SeatDetail";
 import { Legend, SeatMap } from "../features/finder/SeatMap";
 import { WindowPicker } from "../features/finder/WindowPicker";
+import { JoinWaitlistButton } from "../features/waitlist/JoinWaitlistButton";
 import { formatRange } from "../lib/time";
 import { useTRPC } from "../lib/trpc";
 import { mySeatIds, tileState } from "../lib/types";
@@ -72,6 +73,12 @@ export function FinderPage() {
         ) : shown.length === 0 ? (
           <Empty>
             <p>No seat matches these filters for this time. Try another time, branch or fewer filters.</p>
+            {filters.branch && (
+              <JoinWaitlistButton
+                target={{ branch: filters.branch, label: `any seat in ${filters.branch}` }}
+                window={range}
+              />
+            )}
           </Empty>
         ) : (
           <SeatMap

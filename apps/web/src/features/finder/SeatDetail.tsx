@@ -98,7 +98,9 @@ export function SeatDetail({ seat, state, window, onClose, onSelect }: Props) {
           <button type="button" className="primary" disabled={book.isPending} onClick={() => bookSeat(seat)}>
             {book.isPending ? "Booking…" : "Book"}
           </button>
-          {state === "busy" && <JoinWaitlistButton seatId={seat.id} window={window} />}
+          {state === "busy" && (
+            <JoinWaitlistButton target={{ seatId: seat.id, label: `seat ${seat.code}` }} window={window} />
+          )}
         </div>
       )}
       {otherError && (

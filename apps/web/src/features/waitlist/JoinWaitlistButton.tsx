@@ -1,15 +1,37 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
+import { errorMessage } from "../../lib/errors";
+import { useTRPC } from "../../lib/trpc";
+
+type Target = { seatId: number; label: string } | { branch: string; label: string };
 
 interface Props {
-  seatId: number;
+  target: Target;
   window: { startTime: string; endTime: string };
 }
 
-/** Placeholder until waitlist.join is in the router; replaced by the real mutation then. */
-export function JoinWaitlistButton(_props: Props) {
+export function JoinWaitlistButton({ target, window }: Props) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const join = useMutation(
+    trpc.waitlist.join.mutationOptions({
+      onSuccess: () => {
+        toast.success(`You are on the waitlist for ${target.label}`, {
+          description: "We will offer it to you here as soon as it frees up.",
+        });
+        return queryClient.invalidateQueries({ queryKey: trpc.waitlist.pathKey() });
+      },
+      onError: (e) => toast.error(errorMessage(e)),
+    }),
+  );
+  const where = "seatId" in target ? { seatId: target.seatId } : { branch: target.branch };
   return (
-    <button type="button" onClick={() => toast.info("The waitlist opens soon.")}>
-      Join waitlist
+    <button
+      type="button"
+      disabled={join.isPending || join.isSuccess}
+      onClick={() => join.mutate({ ...where, desiredStart: window.startTime, desiredEnd: window.endTime })}
+    >
+      {join.isSuccess ? "On the waitlist" : "Join waitlist"}
     </button>
   );
 }

@@ -1,0 +1,30 @@
+import { formatRange, formatTime } from "../../lib/time";
+import type { AppNotification } from "../../lib/types";
+
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+/** One sentence a student understands, from a notification's type and payload. */
+export function describeNotification(n: Pick<AppNotification, "type" | "payload">): string {
+  const p = n.payload;
+  const start = str(p.startTime);
+  const end = str(p.endTime);
+  const when = start && end ? ` for ${formatRange(start, end)}` : "";
+  switch (n.type) {
+    case "OFFER": {
+      const expires = str(p.expiresAt);
+      return `A seat from your waitlist is free${when}. Claim it${expires ? ` before ${formatTime(expires)}` : ""}.`;
+    }
+    case "OFFER_EXPIRED":
+      return `Your waitlist offer${when} expired and went to the next student.`;
+    case "NO_SHOW":
+      return `You did not check in${when}, so the seat was released.`;
+    case "CHECK_IN_REMINDER":
+      return `Your reservation starts soon${when}. Remember to check in.`;
+    case "RESERVATION_CANCELLED":
+      return `Library staff cancelled your reservation${when}.`;
+    case "SEAT_AVAILABLE":
+      return `A seat you are waiting for is available${when}.`;
+    default:
+      return "You have a new notification.";
+  }
+}
