@@ -7,7 +7,9 @@ import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
 import { type Backends, createBackends } from "./backends";
 import { type Env, toApiConfig } from "./env";
+import { type GrpcDoor, startGrpcServer } from "./grpc/server";
 import type { Logger } from "./logger";
+import { createRestHandler } from "./rest";
 import { createStaticHandler, type Handler } from "./static";
 import { type Sweeper, startSweeper } from "./sweeper";
 
@@ -32,6 +34,8 @@ export interface DlsmsServer {
   deps: ApiDeps;
   database: DbHandle;
   sweeper: Sweeper;
+  /** The gRPC door's real port (GRPC_PORT=0 picks a free one); undefined when GRPC_PORT=off. */
+  grpcPort: number | undefined;
   close(): Promise<void>;
 }
 
@@ -140,11 +144,9 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
   });
   const staticHandler = createStaticHandler(options.webDist);
 
-  // ── REST door (/api): another engineer's handler from ./rest mounts here, e.g.
-  //    const restHandler = createRestHandler({ deps, env, logger });
-  // Until it lands, /api answers JSON (never the SPA's HTML) so API clients get a clear 404.
-  const restHandler: Handler = (_req, res) =>
-    sendJson(res, 404, { error: "The REST API (/api) is not available yet; use /trpc." });
+  // ── REST door (/api): the original's REST contract over the same procedures (./rest).
+  const rest = createRestHandler({ deps, logger, bodyLimitBytes: env.BODY_LIMIT_BYTES });
+  const restHandler: Handler = rest.handle;
 
   const handle: Handler = (req, res) => {
     const path = pathOf(req);
@@ -207,7 +209,11 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
     wss.handleUpgrade(req, socket, head, (client) => wss.emit("connection", client, req));
   });
 
-  // ── gRPC door (GRPC_PORT, "off" disables) starts here, from ./grpc, sharing `deps`.
+  // ── gRPC door (GRPC_PORT, "off" disables), from ./grpc, sharing `deps`.
+  const grpc: GrpcDoor | undefined =
+    env.GRPC_PORT === "off"
+      ? undefined
+      : await startGrpcServer({ deps, port: env.GRPC_PORT, host: env.HOST, logger });
   // The sweeper (croner, every SWEEP_INTERVAL_SECONDS), sharing `deps`.
   const sweeper = startSweeper(deps, env.SWEEP_INTERVAL_SECONDS, logger);
 
@@ -227,6 +233,8 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
     closing ??= (async () => {
       // ── Stop the sweeper and the gRPC server here, before the database goes away.
       await sweeper.stop();
+      rest.close();
+      await grpc?.close();
       const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       // Clients reconnect (to another instance behind the balancer) instead of seeing an error.
@@ -243,5 +251,5 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
     return closing;
   };
 
-  return { httpServer, url, port, deps, database, sweeper, close };
+  return { httpServer, url, port, deps, database, sweeper, grpcPort: grpc?.port, close };
 }
