@@ -57,7 +57,7 @@ function clientsFor(server: DlsmsServer): Omit<Instance, "server"> {
  */
 export async function startCluster(count: number, overrides: Record<string, string> = {}): Promise<Cluster> {
   const database = await createTestDatabase({ poolSize: 10 });
-  const redisUrl = dbTestEnv.REDIS_URL;
+  const redisUrl = overrides.REDIS_URL ?? dbTestEnv.REDIS_URL;
   const namespace = `test-${randomBytes(4).toString("hex")}`;
   const shared = redisUrl ? undefined : createBackends({});
   const handles: DbHandle[] = [];
