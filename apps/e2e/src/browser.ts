@@ -90,3 +90,19 @@ export async function screenshot(page: Page, name: string, fullPage = true): Pro
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png`, fullPage });
 }
+
+/** The finder's chosen window, read back from its inputs (the browser runs in UTC). */
+export async function finderWindow(page: Page): Promise<{ startTime: string; endTime: string }> {
+  const date = await page.getByLabel("Date", { exact: true }).inputValue();
+  const from = await page.getByLabel("From", { exact: true }).inputValue();
+  const to = await page.getByLabel("To", { exact: true }).inputValue();
+  const start = new Date(`${date}T${from}:00Z`);
+  let end = new Date(`${date}T${to}:00Z`);
+  if (end <= start) end = new Date(end.getTime() + 24 * 60 * 60_000);
+  return { startTime: start.toISOString(), endTime: end.toISOString() };
+}
+
+/** Waits until the page's seat subscription is connected, so a following change is seen live. */
+export async function waitForLiveSeats(page: Page): Promise<void> {
+  await page.locator('.live-status[data-live="pending"]').waitFor();
+}

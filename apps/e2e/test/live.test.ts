@@ -1,0 +1,87 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { finderWindow, launchBrowser, login, newPage, waitForLiveSeats } from "../src/browser";
+import { type E2eServer, startServer } from "../src/server";
+
+let server: E2eServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe("acceptance 2: live seat map", () => {
+  it("a second browser context watching Main Library sees a seat turn busy without reloading", async () => {
+    const watcher = await newPage(browser, server.url);
+    const booker = await newPage(browser, server.url);
+    await login(watcher.page, "S2021001");
+    await login(booker.page, "S2021002");
+    for (const { page } of [watcher, booker]) {
+      await page.getByLabel("Branch").selectOption("Main Library");
+    }
+    await watcher.page.locator('.tile[data-seat-id="3"][data-state="free"]').waitFor();
+    await waitForLiveSeats(watcher.page);
+    // Marks the document: a reload would drop it, so its survival proves no reload happened.
+    await watcher.page.evaluate(() => {
+      document.body.dataset.noReload = "yes";
+    });
+
+    await booker.page.locator('.tile[data-seat-id="3"]').click();
+    await booker.page
+      .getByRole("dialog", { name: "Seat ML-03" })
+      .getByRole("button", { name: "Book", exact: true })
+      .click();
+    await booker.page.getByRole("dialog").getByText("This seat is yours").waitFor();
+
+    await watcher.page.locator('.tile[data-seat-id="3"][data-state="busy"]').waitFor();
+    expect(await watcher.page.evaluate(() => document.body.dataset.noReload)).toBe("yes");
+    await watcher.context.close();
+    await booker.context.close();
+  });
+});
+
+describe("acceptance 4: waitlist offer, live", () => {
+  it("joins the waitlist of a busy seat, gets the offer live when the holder cancels, and claims it", async () => {
+    const { context, page } = await newPage(browser, server.url);
+    await login(page, "S2021004");
+    await page.getByLabel("Branch").selectOption("Main Library");
+    await waitForLiveSeats(page);
+    await page.locator("[data-notifications-live=pending]").waitFor({ state: "attached" });
+
+    const holder = server.api(await server.tokenFor("S2021003"));
+    const booking = await holder.reservations.create.mutate({ seatId: 4, ...(await finderWindow(page)) });
+    const tile = page.locator('.tile[data-seat-id="4"][data-state="busy"]');
+    await tile.waitFor();
+    await tile.click();
+    const dialog = page.getByRole("dialog", { name: "Seat ML-04" });
+    await dialog.getByRole("button", { name: "Join waitlist" }).click();
+    await dialog.getByRole("button", { name: "On the waitlist" }).waitFor();
+    await page.keyboard.press("Escape");
+
+    await page.getByRole("link", { name: "Waitlist" }).click();
+    await page
+      .locator(".card", { hasText: "Seat ML-04" })
+      .locator(".badge", { hasText: "Waiting" })
+      .waitFor();
+
+    await holder.reservations.cancel.mutate({ id: booking.id });
+
+    const banner = page.getByRole("region", { name: "Seat ML-04 is free for you" });
+    await banner.waitFor();
+    expect(await banner.locator(".countdown").textContent()).toMatch(/left$/);
+    await banner.getByRole("button", { name: "Claim" }).click();
+    await banner.waitFor({ state: "detached" });
+
+    await page.getByRole("link", { name: "My reservations" }).click();
+    const card = page.locator(".reservation", { hasText: "Seat ML-04" });
+    await card.locator(".badge", { hasText: "Confirmed" }).waitFor();
+    // The bell counts the unread offer notification.
+    expect(await page.getByRole("link", { name: /Notifications, \d+ unread/ }).count()).toBe(1);
+    await context.close();
+  });
+});
