@@ -1,4 +1,5 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { adminRouter } from "./routers/admin";
 import { authRouter } from "./routers/auth";
 import { branchesRouter } from "./routers/branches";
 import { healthProcedure } from "./routers/health";
@@ -16,6 +17,7 @@ export const appRouter = router({
   reservations: reservationsRouter,
   waitlist: waitlistRouter,
   notifications: notificationsRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -40,6 +40,13 @@ export interface SeatChangeMessage {
 export class Effects {
   readonly notifications: NotificationView[] = [];
   readonly seatChanges: SeatChange[] = [];
+  /** Set when cached listings are stale without any one seat changing (e.g. a new branch). */
+  private listingsChanged = false;
+
+  invalidateListings(): this {
+    this.listingsChanged = true;
+    return this;
+  }
 
   notify(...rows: NotificationView[]): this {
     this.notifications.push(...rows);
@@ -52,7 +59,7 @@ export class Effects {
   }
 
   get isEmpty() {
-    return this.notifications.length === 0 && this.seatChanges.length === 0;
+    return this.notifications.length === 0 && this.seatChanges.length === 0 && !this.listingsChanged;
   }
 
   /** Never throws: the change is durable already; a cache or bus outage must not fail it. */
@@ -61,8 +68,8 @@ export class Effects {
     const work: Promise<unknown>[] = this.notifications.map((n) =>
       deps.bus.publish(notificationChannel(n.userId), n),
     );
+    if (this.seatChanges.length > 0 || this.listingsChanged) work.push(deps.cache.incr(SEATS_VERSION_KEY));
     if (this.seatChanges.length > 0) {
-      work.push(deps.cache.incr(SEATS_VERSION_KEY));
       const message: SeatChangeMessage = { changes: this.seatChanges, at: new Date().toISOString() };
       work.push(deps.bus.publish(SEAT_CHANGES_CHANNEL, message));
     }

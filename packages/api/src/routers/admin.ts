@@ -1,0 +1,71 @@
+import {
+  adminReservationsInput,
+  createBranchInput,
+  createSeatInput,
+  notifyWaitlistInput,
+  setSeatStatusInput,
+  staffCancelInput,
+  updateSeatInput,
+  utilisationInput,
+} from "@dlsms/validators";
+import type { TRPCRouterRecord } from "@trpc/server";
+import * as staff from "../services/admin.service";
+import * as catalog from "../services/catalog.service";
+import { withEffects } from "../services/events";
+import { runSweep } from "../services/sweeper";
+import { adminProcedure } from "../trpc";
+
+/** Library staff (role admin): catalogue, maintenance, every reservation, statistics. */
+export const adminRouter = {
+  reservations: adminProcedure
+    .input(adminReservationsInput)
+    .query(({ ctx, input }) =>
+      staff.listAllReservations(ctx.db, input ?? { limit: 100, offset: 0 }, ctx.config.rules),
+    ),
+  cancelReservation: adminProcedure
+    .input(staffCancelInput)
+    .mutation(({ ctx, input }) =>
+      withEffects(ctx, (effects) =>
+        staff.staffCancel(ctx.db, input.id, input.reason, ctx.config.rules, effects),
+      ),
+    ),
+  setSeatStatus: adminProcedure
+    .input(setSeatStatusInput)
+    .mutation(({ ctx, input }) =>
+      withEffects(ctx, (effects) => staff.setSeatStatus(ctx.db, input.seatId, input.status, effects)),
+    ),
+  createBranch: adminProcedure.input(createBranchInput).mutation(({ ctx, input }) =>
+    withEffects(ctx, async (effects) => {
+      effects.invalidateListings();
+      return catalog.createBranch(ctx.db, input);
+    }),
+  ),
+  createSeat: adminProcedure.input(createSeatInput).mutation(({ ctx, input }) =>
+    withEffects(ctx, async (effects) => {
+      const seat = await catalog.createSeat(ctx.db, input);
+      effects.seat(seat.id, "maintenance");
+      return seat;
+    }),
+  ),
+  updateSeat: adminProcedure.input(updateSeatInput).mutation(({ ctx, input }) =>
+    withEffects(ctx, async (effects) => {
+      const seat = await catalog.updateSeat(ctx.db, input);
+      effects.seat(seat.id, "maintenance");
+      return seat;
+    }),
+  ),
+  utilisation: adminProcedure
+    .input(utilisationInput)
+    .query(({ ctx, input }) => catalog.utilisation(ctx.db, input, ctx.config.rules)),
+  notifyWaitlist: adminProcedure
+    .input(notifyWaitlistInput)
+    .mutation(({ ctx, input }) =>
+      withEffects(ctx, (effects) => staff.notifyWaitlist(ctx.db, input.seatId, input.message, effects)),
+    ),
+  /** One sweeper pass now (operators, tests); the schedule runs it anyway. */
+  sweep: adminProcedure.mutation(async ({ ctx }) => {
+    const { result, effects } = await runSweep(ctx.db, ctx.config.rules);
+    await effects.flush(ctx);
+    return result;
+  }),
+} satisfies TRPCRouterRecord;
