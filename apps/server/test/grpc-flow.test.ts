@@ -18,13 +18,23 @@ describe("gRPC door: the original's flow", () => {
     const anon = grpcClients(doors.grpcUrl);
     const session = await anon.auth.login({ studentId: "S2021001", password: "password123" });
     expect(session).toMatchObject({ userId: 1, studentId: "S2021001", name: "Alice Johnson" });
-    expect(await grpcCode(anon.auth.login({ studentId: "S2021001", password: "nope" }))).toBe("Unauthenticated");
-    const reg = await anon.auth.register({ studentId: "S2099002", password: "long enough password", name: "G" });
+    expect(await grpcCode(anon.auth.login({ studentId: "S2021001", password: "nope" }))).toBe(
+      "Unauthenticated",
+    );
+    const reg = await anon.auth.register({
+      studentId: "S2099002",
+      password: "long enough password",
+      name: "G",
+    });
     expect(reg.studentId).toBe("S2099002");
     expect(
-      await grpcCode(anon.auth.register({ studentId: "S2099002", password: "long enough password", name: "G" })),
+      await grpcCode(
+        anon.auth.register({ studentId: "S2099002", password: "long enough password", name: "G" }),
+      ),
     ).toBe("AlreadyExists");
-    expect(await grpcCode(anon.auth.register({ studentId: "", password: "", name: "" }))).toBe("InvalidArgument");
+    expect(await grpcCode(anon.auth.register({ studentId: "", password: "", name: "" }))).toBe(
+      "InvalidArgument",
+    );
     const verified = await alice.auth.verify({ token: session.token });
     expect(verified).toMatchObject({ valid: true, userId: 1, studentId: "S2021001" });
     expect((await alice.auth.verify({ token: "garbage" })).valid).toBe(false);
@@ -44,7 +54,12 @@ describe("gRPC door: the original's flow", () => {
   it("seats, filters and branches", async () => {
     const main = await alice.seats.getSeats({ branch: "Main Library" });
     expect(main.count).toBe(25);
-    expect(main.seats[0]).toMatchObject({ id: 1, branch: "Main Library", status: "AVAILABLE", isAvailable: true });
+    expect(main.seats[0]).toMatchObject({
+      id: 1,
+      branch: "Main Library",
+      status: "AVAILABLE",
+      isAvailable: true,
+    });
     expect((await alice.seats.getSeats({ hasPower: true })).count).toBe(41);
     expect((await alice.seats.getSeats({ hasMonitor: true })).count).toBe(21);
     expect((await alice.seats.getSeats({ hasPower: false })).count).toBe(9);
@@ -81,18 +96,29 @@ describe("gRPC door: the original's flow", () => {
     ).toBe("InvalidArgument");
 
     const detail = await alice.reservations.getReservation({ reservationId: id });
-    expect(detail.reservation).toMatchObject({ id, branch: "Main Library", studentId: "S2021001", userName: "Alice Johnson" });
+    expect(detail.reservation).toMatchObject({
+      id,
+      branch: "Main Library",
+      studentId: "S2021001",
+      userName: "Alice Johnson",
+    });
     const mine = await alice.reservations.getUserReservations({ userId: 1, status: "", upcomingOnly: true });
     expect(mine.count).toBe(1);
     expect((await bob.reservations.getUserReservations({ userId: 0 })).count).toBe(0);
 
-    const busy = await bob.seats.checkAvailability({ seatId: 12, startTime: tomorrowAt(11), endTime: tomorrowAt(13) });
+    const busy = await bob.seats.checkAvailability({
+      seatId: 12,
+      startTime: tomorrowAt(11),
+      endTime: tomorrowAt(13),
+    });
     expect(busy).toMatchObject({ seatId: 12, available: false });
     expect((await bob.seats.checkAvailability({ seatId: 12 })).available).toBe(true);
 
     const cancelled = await alice.reservations.cancelReservation({ reservationId: id });
     expect(cancelled.reservation?.status).toBe("CANCELLED");
-    expect(await grpcCode(alice.reservations.cancelReservation({ reservationId: id }))).toBe("FailedPrecondition");
+    expect(await grpcCode(alice.reservations.cancelReservation({ reservationId: id }))).toBe(
+      "FailedPrecondition",
+    );
     expect(await grpcCode(alice.reservations.getReservation({ reservationId: 999_999 }))).toBe("NotFound");
   });
 
@@ -119,9 +145,22 @@ describe("gRPC door: the original's flow", () => {
   });
 
   it("waitlist: add, list, remove; NotifyUsers is staff-only", async () => {
-    const { entry } = await alice.notify.addToWaitlist({ userId: 0, seatId: 20, desiredTime: tomorrowAt(16) });
-    expect(entry).toMatchObject({ userId: 1, seatId: 20, branch: "Main Library", desiredTime: tomorrowAt(16) });
-    const branchOnly = await alice.notify.addToWaitlist({ userId: 1, branch: "Science Library", desiredTime: tomorrowAt(16) });
+    const { entry } = await alice.notify.addToWaitlist({
+      userId: 0,
+      seatId: 20,
+      desiredTime: tomorrowAt(16),
+    });
+    expect(entry).toMatchObject({
+      userId: 1,
+      seatId: 20,
+      branch: "Main Library",
+      desiredTime: tomorrowAt(16),
+    });
+    const branchOnly = await alice.notify.addToWaitlist({
+      userId: 1,
+      branch: "Science Library",
+      desiredTime: tomorrowAt(16),
+    });
     expect(branchOnly.entry).toMatchObject({ seatId: 0, branch: "Science Library" });
     expect(await grpcCode(alice.notify.addToWaitlist({ userId: 0, seatId: 20, desiredTime: "" }))).toBe(
       "InvalidArgument",

@@ -1,6 +1,6 @@
+import type { DescService } from "@bufbuild/protobuf";
 import { type Client, Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import type { DescService } from "@bufbuild/protobuf";
 import { AuthService, NotifyService, ReservationService, SeatService } from "../src/grpc/gen/library_pb";
 import { NotificationService } from "../src/grpc/gen/notifications_pb";
 
