@@ -1,6 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { AppRouter } from "@dlsms/api";
-import { createTestDatabase, type TestDatabase } from "@dlsms/db/testing";
+import { createTestDatabase, type TestDatabase, testEnv } from "@dlsms/db/testing";
 import { loadEnv } from "@dlsms/server/src/env";
 import { createDlsmsServer, type DlsmsServer } from "@dlsms/server/src/server";
 import { createTRPCClient, httpLink } from "@trpc/client";
@@ -34,6 +35,11 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     LOG_LEVEL: "silent",
     // Every browser and API call comes from 127.0.0.1: the per-IP login limit would throttle us.
     LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: "100000",
+    // CI sets REDIS_URL: then live updates travel through real Redis pub/sub, in a namespace of
+    // their own so parallel test files never see each other's events.
+    ...(testEnv.REDIS_URL
+      ? { REDIS_URL: testEnv.REDIS_URL, REDIS_NAMESPACE: `e2e-${randomBytes(4).toString("hex")}` }
+      : {}),
     ...overrides,
   });
   const server = await createDlsmsServer({
