@@ -38,6 +38,20 @@ beforeAll(async () => {
     startTime: start.toISOString(),
     endTime: plusMinutes(start, 60).toISOString(),
   });
+  // And an open waitlist offer for Carol: she waits for Dave's later booking, which he cancels.
+  const later = {
+    startTime: plusMinutes(start, 120).toISOString(),
+    endTime: plusMinutes(start, 180).toISOString(),
+  };
+  const daves = await dave.reservations.create.mutate({ seatId: 16, ...later });
+  await carol.waitlist.join.mutate({ seatId: 16, desiredStart: later.startTime, desiredEnd: later.endTime });
+  await carol.waitlist.join.mutate({
+    branch: "Science Library",
+    hasMonitor: true,
+    desiredStart: later.startTime,
+    desiredEnd: later.endTime,
+  });
+  await dave.reservations.cancel.mutate({ id: daves.id });
 });
 afterAll(async () => {
   await browser?.close();
@@ -69,6 +83,21 @@ const screens: Screen[] = [
     open: async (page) => {
       await page.goto("/reservations");
       await page.locator(".reservation").first().waitFor();
+    },
+  },
+  {
+    name: "waitlist",
+    open: async (page) => {
+      await page.goto("/waitlist");
+      await page.locator(".card").first().waitFor();
+      await page.locator(".offer-banner").waitFor();
+    },
+  },
+  {
+    name: "notifications",
+    open: async (page) => {
+      await page.goto("/notifications");
+      await page.locator(".notification").first().waitFor();
     },
   },
 ];
