@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type ApiDeps, DomainError } from "@dlsms/api";
 import { getRequestListener } from "@hono/node-server";
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { Context } from "hono";
@@ -32,9 +32,25 @@ export interface RestDoor {
   handle: (req: IncomingMessage, res: ServerResponse) => void;
   /** Ends every open SSE stream (so the HTTP server can finish closing). */
   close(): void;
+  /** Open SSE streams, for leak tests and metrics. */
+  openStreams(): number;
 }
 
 type Json = { error: string };
+
+/** The original gateway's liveness answer; the full backend check is the server's GET /healthz. */
+const healthz = createRoute({
+  method: "get",
+  path: "/healthz",
+  tags: ["meta"],
+  summary: "Liveness of the REST door",
+  responses: {
+    200: {
+      content: { "application/json": { schema: z.object({ service: z.string(), status: z.string() }) } },
+      description: "Up",
+    },
+  },
+});
 
 function errorResponse(c: Context<RestEnv>, err: unknown, logger: RestDoorOptions["logger"]): Response {
   if (err instanceof TRPCError || err instanceof DomainError) {
@@ -79,7 +95,7 @@ export function createRestHandler(options: RestDoorOptions): RestDoor {
   app.use("*", bodyLimit(options.bodyLimitBytes));
   app.use("*", sessionMiddleware(deps));
 
-  app.get("/healthz", (c) => c.json({ service: "gateway", status: "healthy" }));
+  app.openapi(healthz, (c) => c.json({ service: "gateway", status: "healthy" }, 200));
   registerAuthRoutes(app, deps);
   registerSeatRoutes(app, deps);
   registerReservationRoutes(app, deps);
@@ -133,5 +149,6 @@ export function createRestHandler(options: RestDoorOptions): RestDoor {
       });
     },
     close: () => streams.closeAll(),
+    openStreams: () => streams.size,
   };
 }

@@ -80,7 +80,7 @@ const route = createRoute({
         .string()
         .regex(/^\d+$/, "Last-Event-ID must be a notification id")
         .optional()
-        .openapi({ param: { name: "Last-Event-ID", in: "header" } }),
+        .openapi({ param: { name: "last-event-id", in: "header" } }),
     }),
   },
   responses: {
