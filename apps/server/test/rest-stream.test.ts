@@ -57,9 +57,9 @@ let bob: string;
 let carol: string;
 beforeAll(async () => {
   doors = await startDoors({ keepaliveMs: 100 });
-  [alice, bob, carol] = await Promise.all(
-    ["S2021001", "S2021002", "S2021003"].map((s) => loginAs(doors.url, s)),
-  );
+  alice = await loginAs(doors.url, "S2021001");
+  bob = await loginAs(doors.url, "S2021002");
+  carol = await loginAs(doors.url, "S2021003");
 });
 afterAll(() => doors?.stop());
 
