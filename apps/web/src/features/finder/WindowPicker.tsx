@@ -1,10 +1,18 @@
-import { useId } from "react";
+import { useId, useMemo } from "react";
+import { dateValue } from "../../lib/time";
 import { useFinder } from "./finderState";
+
+/** Bookable days: today up to 14 days ahead (the server's default; it has the final word). */
+const MAX_ADVANCE_DAYS = 14;
 
 /** Date and time window; 15-minute steps match how the library books seats. */
 export function WindowPicker() {
   const { fields, setFields, window } = useFinder();
   const id = useId();
+  const [min, max] = useMemo(() => {
+    const today = new Date();
+    return [dateValue(today), dateValue(new Date(today.getTime() + MAX_ADVANCE_DAYS * 24 * 60 * 60_000))];
+  }, []);
   return (
     <fieldset className="window-picker">
       <legend>When</legend>
@@ -14,6 +22,8 @@ export function WindowPicker() {
           <input
             id={`${id}-date`}
             type="date"
+            min={min}
+            max={max}
             value={fields.date}
             onChange={(e) => setFields({ ...fields, date: e.target.value })}
           />
