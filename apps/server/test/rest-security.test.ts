@@ -234,6 +234,27 @@ describe("REST: bad input", () => {
     });
   }
 
+  it("an oversized chunked body (no Content-Length) → 413 JSON", async () => {
+    const before = await counts();
+    const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 40) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const res = await fetch(`${doors.url}/api/reservations`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${alice}`, "content-type": "application/json" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(typeof ((await res.json()) as { error: unknown }).error).toBe("string");
+    expect(await counts()).toEqual(before);
+  });
+
   it("readable messages name the original's fields", async () => {
     const res = await call(doors.url, "POST", "/reservations", { token: alice, body: { seat_id: 10 } });
     expect(res.body.error).toMatch(/start_time/);
