@@ -112,16 +112,7 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
       attemptsPerIpPerMinute: config.auth.loginAttemptsPerIpPerMinute,
     }),
   };
-  const contextFactory = createContextFactory(deps);
-  // tRPC types connectionParams as Dict<string> (values may be undefined), which the api
-  // package's narrower parameter type rejects; pass on only the one field it reads.
-  const createContext = (opts: {
-    req: IncomingMessage;
-    info?: { connectionParams?: Record<string, string | undefined> | null };
-  }) => {
-    const token = opts.info?.connectionParams?.token;
-    return contextFactory({ req: opts.req, info: { connectionParams: token ? { token } : null } });
-  };
+  const createContext = createContextFactory(deps);
 
   const onError = ({
     error,

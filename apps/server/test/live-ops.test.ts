@@ -102,7 +102,7 @@ describe("Redis outage", () => {
       await a.http(alice).reservations.cancel.mutate({ id: r.id });
       await new Promise((resolve) => setTimeout(resolve, 300));
       return events.includes(24) ? true : undefined;
-    }, 20_000);
+    }, 40_000);
     expect(end).toBe(true);
   });
 });

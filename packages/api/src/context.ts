@@ -55,7 +55,7 @@ function clientIpOf(req: IncomingMessage): string {
 export function createContextFactory(deps: ApiDeps) {
   return async (opts: {
     req: IncomingMessage;
-    info?: { connectionParams?: Record<string, string> | null };
+    info?: { connectionParams?: Record<string, string | undefined> | null };
   }): Promise<Context> => {
     const fromWs = opts.info?.connectionParams?.token;
     const token = typeof fromWs === "string" && fromWs ? fromWs : bearerToken(opts.req.headers.authorization);
