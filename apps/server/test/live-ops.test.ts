@@ -62,7 +62,9 @@ describe("sweeper on two instances at once", () => {
 });
 
 describe("Redis outage", () => {
-  it("reads and bookings keep working from the database; live events flow again when Redis returns", async () => {
+  it("reads and bookings keep working from the database; live events flow again when Redis returns", {
+    timeout: 90_000,
+  }, async () => {
     const redis: ThrowawayRedis = await startThrowawayRedis();
     cleanups.push(() => redis.stop());
     const c = await cluster(2, { REDIS_URL: redis.url });
