@@ -70,6 +70,31 @@ describe("acceptance 1: log in with the keyboard, find a powered seat, book it",
     await context.close();
   });
 
+  it("registers a new student (form rules from the shared zod schema, duplicate id refused)", async () => {
+    const { context, page } = await newPage(browser, server.url);
+    await page.goto("/");
+    await page.getByRole("button", { name: "Register" }).click();
+    await page.getByLabel("Student ID").fill("S2099001");
+    await page.getByLabel("Name").fill("Zoe Example");
+    await page.getByLabel("Password").fill("short");
+    await page.getByRole("button", { name: "Register" }).click();
+    await page.getByText("Password must be at least 8 characters").waitFor();
+
+    await page.getByLabel("Password").fill("long-enough-password");
+    await page.getByRole("button", { name: "Register" }).click();
+    await page.getByRole("heading", { name: "Find a seat" }).waitFor();
+    await page.getByText("Zoe Example").waitFor();
+    await page.getByRole("button", { name: "Log out" }).click();
+
+    await page.getByRole("button", { name: "Register" }).click();
+    await page.getByLabel("Student ID").fill("S2099001");
+    await page.getByLabel("Name").fill("Someone Else");
+    await page.getByLabel("Password").fill("another-password");
+    await page.getByRole("button", { name: "Register" }).click();
+    await page.locator(".form-error").waitFor();
+    await context.close();
+  });
+
   it("shows the server's message for a wrong password", async () => {
     const { context, page } = await newPage(browser, server.url);
     await page.goto("/");
