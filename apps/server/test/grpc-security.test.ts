@@ -58,6 +58,17 @@ describe("gRPC: nobody reads or changes another's data", () => {
   });
 });
 
+describe("gRPC: login throttling", () => {
+  it("RESOURCE_EXHAUSTED after repeated failures", async () => {
+    const anon = grpcClients(doors.grpcUrl);
+    const codes: string[] = [];
+    for (let i = 0; i < 12; i++)
+      codes.push(await grpcCode(anon.auth.login({ studentId: "S2021010", password: "x" })));
+    expect(codes.slice(0, 10).every((c) => c === "Unauthenticated")).toBe(true);
+    expect(codes.at(-1)).toBe("ResourceExhausted");
+  });
+});
+
 describe("gRPC: bad input is INVALID_ARGUMENT, nothing written", () => {
   const slot = { seatId: 10, startTime: tomorrowAt(13), endTime: tomorrowAt(14) };
   const cases: [string, () => Promise<unknown>][] = [

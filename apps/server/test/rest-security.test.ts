@@ -285,6 +285,18 @@ describe("REST: bad input", () => {
     }
   });
 
+  it("repeated failed logins are throttled: 429 JSON with Retry-After", async () => {
+    const attempt = () =>
+      call(doors.url, "POST", "/auth/login", { body: { student_id: "S2021009", password: "wrong" } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await attempt()).status);
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    const blocked = await attempt();
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(typeof blocked.body.error).toBe("string");
+  });
+
   it("a stale or foreign-signed token is 401 JSON", async () => {
     const res = await call(doors.url, "GET", "/reservations/mine", {
       token: "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.",

@@ -1,4 +1,4 @@
-import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
+import { Code, ConnectError, createContextKey, type HandlerContext } from "@connectrpc/connect";
 import {
   type ApiDeps,
   createCaller,
@@ -24,11 +24,12 @@ function bearer(ctx: HandlerContext): string | undefined {
   return match?.[1];
 }
 
-const REMOTE = "grpc";
+/** The peer's address, set per request by the server (login throttling is per client IP). */
+export const peerAddress = createContextKey<string>("unknown", { description: "client IP" });
 
 /** A caller for Login/Register: no token needed. */
-export function anonymousCaller(deps: ApiDeps): Caller {
-  return createCaller(createContextInner({ ...deps, clientIp: REMOTE }));
+export function anonymousCaller(deps: ApiDeps, ctx: HandlerContext): Caller {
+  return createCaller(createContextInner({ ...deps, clientIp: ctx.values.get(peerAddress) }));
 }
 
 /** The caller's user and a tRPC caller acting as them; UNAUTHENTICATED without a valid token. */
@@ -49,7 +50,9 @@ export async function authenticate(
   }
   return {
     user,
-    caller: createCaller(createContextInner({ ...deps, user, clientIp: REMOTE }), { signal: ctx.signal }),
+    caller: createCaller(createContextInner({ ...deps, user, clientIp: ctx.values.get(peerAddress) }), {
+      signal: ctx.signal,
+    }),
   };
 }
 

@@ -1,8 +1,10 @@
 import { createServer, type Http2Server, type ServerHttp2Session } from "node:http2";
 import type { AddressInfo } from "node:net";
+import { createContextValues } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { ApiDeps } from "@dlsms/api";
 import type { Logger } from "../logger";
+import { peerAddress } from "./context";
 import { registerAuthService } from "./services/auth";
 import { registerNotificationService } from "./services/notifications";
 import { registerNotifyService } from "./services/notify";
@@ -38,6 +40,7 @@ export async function startGrpcServer(options: GrpcDoorOptions): Promise<GrpcDoo
     grpcWeb: false,
     connect: false,
     readMaxBytes: options.readMaxBytes ?? 1_048_576,
+    contextValues: (req) => createContextValues().set(peerAddress, req.socket.remoteAddress ?? "unknown"),
     routes: (router) => {
       registerAuthService(router, ctx);
       registerSeatService(router, ctx);

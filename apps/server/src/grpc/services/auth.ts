@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import type { ConnectRouter } from "@connectrpc/connect";
 import { resolveUser } from "@dlsms/api";
-import { anonymousCaller, authenticate, type GrpcDeps, guard } from "../context";
+import { anonymousCaller, authenticate, type Caller, type GrpcDeps, guard } from "../context";
 import {
   AuthService,
   LoginResponseSchema,
@@ -9,7 +9,7 @@ import {
   VerifyResponseSchema,
 } from "../gen/library_pb";
 
-type Session = Awaited<ReturnType<ReturnType<typeof anonymousCaller>["auth"]["login"]>>;
+type Session = Awaited<ReturnType<Caller["auth"]["login"]>>;
 
 const sessionFields = (s: Session) => ({
   token: s.token,
@@ -20,15 +20,15 @@ const sessionFields = (s: Session) => ({
 
 export function registerAuthService(router: ConnectRouter, { deps, logger }: GrpcDeps): void {
   router.service(AuthService, {
-    login: guard(logger, async (req) => {
-      const session = await anonymousCaller(deps).auth.login({
+    login: guard(logger, async (req, ctx) => {
+      const session = await anonymousCaller(deps, ctx).auth.login({
         studentId: req.studentId,
         password: req.password,
       });
       return create(LoginResponseSchema, sessionFields(session));
     }),
-    register: guard(logger, async (req) => {
-      const session = await anonymousCaller(deps).auth.register({
+    register: guard(logger, async (req, ctx) => {
+      const session = await anonymousCaller(deps, ctx).auth.register({
         studentId: req.studentId,
         password: req.password,
         name: req.name,
