@@ -1,20 +1,29 @@
+import { lazy, Suspense } from "react";
 import { Toaster } from "sonner";
 import { Route, Switch } from "wouter";
 import { Layout } from "./components/Layout";
+import { Loading } from "./components/States";
 import { FinderProvider } from "./features/finder/finderState";
 import { useAuth } from "./lib/auth";
 import { Providers } from "./lib/Providers";
 import { FinderPage } from "./pages/FinderPage";
-import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { NotificationsPage } from "./pages/NotificationsPage";
 import { ReservationsPage } from "./pages/ReservationsPage";
 import { WaitlistPage } from "./pages/WaitlistPage";
 
+// The login form carries the zod schemas; a returning student with a stored session never needs them.
+const LoginPage = lazy(() => import("./pages/LoginPage").then((m) => ({ default: m.LoginPage })));
+
 function Routes() {
   const { session } = useAuth();
   // Logged out, every path shows the login form; the URL stays, so a reload after login returns there.
-  if (!session) return <LoginPage />;
+  if (!session)
+    return (
+      <Suspense fallback={<Loading label="Loading…" />}>
+        <LoginPage />
+      </Suspense>
+    );
   return (
     <FinderProvider>
       <Layout user={session.user}>
