@@ -1,0 +1,74 @@
+import { parse, View } from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+import type { Report } from "./report";
+import { ratio, refRatio } from "./targets";
+
+/**
+ * Two panels, one SVG: each scenario's share of its same-run ceiling (with the target), and
+ * each scenario's req/s beside the reference system's figure (log scale).
+ */
+export async function renderChart(report: Report): Promise<string> {
+  const ratios = report.scenarios.flatMap((r) => {
+    const x = ratio(r);
+    return x === undefined
+      ? []
+      : [{ scenario: r.id, percent: Math.round(x * 100), ceiling: r.ceiling?.label ?? "" }];
+  });
+  const throughput = report.scenarios.flatMap((r) =>
+    r.reference && refRatio(r) !== undefined
+      ? [
+          { scenario: r.id, system: "DL-SMS (this run)", rps: Math.round(r.measurement.rps) },
+          { scenario: r.id, system: "reference (its table)", rps: r.reference.rps },
+        ]
+      : [],
+  );
+  const spec: TopLevelSpec = {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: {
+      text: "DL-SMS bench",
+      subtitle: `${report.startedAt} · ${report.machine.database} · ${report.machine.cpus} cores`,
+    },
+    hconcat: [
+      {
+        title: "% of this machine's ceiling (same run)",
+        data: { values: ratios },
+        width: 280,
+        height: 200,
+        layer: [
+          {
+            mark: { type: "bar", tooltip: true },
+            encoding: {
+              y: { field: "scenario", type: "nominal", sort: null, title: null },
+              x: { field: "percent", type: "quantitative", title: "% of ceiling" },
+            },
+          },
+          {
+            mark: { type: "text", align: "left", dx: 3 },
+            encoding: {
+              y: { field: "scenario", type: "nominal", sort: null },
+              x: { field: "percent", type: "quantitative" },
+              text: { field: "percent", type: "quantitative" },
+            },
+          },
+        ],
+      },
+      {
+        title: "req/s vs the reference's figure (log scale)",
+        data: { values: throughput },
+        width: 280,
+        height: 200,
+        mark: { type: "bar", tooltip: true },
+        encoding: {
+          y: { field: "scenario", type: "nominal", sort: null, title: null },
+          yOffset: { field: "system" },
+          x: { field: "rps", type: "quantitative", scale: { type: "log" }, title: "req/s" },
+          color: { field: "system", type: "nominal", legend: { orient: "bottom", title: null } },
+        },
+      },
+    ],
+  };
+  const view = new View(parse(compile(spec).spec), { renderer: "none" });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}

@@ -1,0 +1,144 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type BenchContext, type ScenarioResult, warmAndMeasure } from "./context";
+import { runHttp } from "./load";
+import { startCeiling } from "./processes";
+import { bearer, libraryWindow, pick, trpcQueryPath } from "./workload";
+
+export const REFERENCE = {
+  discovery: { label: "Seat Discovery 250–300 req/s", rps: 300 },
+  branches: { label: "Branches (cached) 400–500 req/s", rps: 500 },
+  mine: { label: "User Reservations 150–200 req/s", rps: 200 },
+  create: { label: "Create Reservation 80–100 req/s", rps: 100 },
+};
+
+/** A handful of windows everyone asks for (the next library slots of the first branches). */
+export function popularRequests(ctx: BenchContext) {
+  return [0, 1, 2, 3].map((k) => ({
+    branch: ctx.campus.branchNames[k % ctx.campus.branchNames.length] as string,
+    ...libraryWindow(1, k % 7),
+  }));
+}
+
+/** A different window almost every time: any branch, any quarter hour of the next 13 days. */
+export function variedWindow(branchNames: string[]) {
+  const dayMs = 24 * 3_600_000;
+  const quarter = Math.floor(Math.random() * 13 * 96);
+  const start = Date.now() - (Date.now() % dayMs) + dayMs + quarter * 15 * 60_000;
+  const minutes = 30 + 15 * Math.floor(Math.random() * 12);
+  return {
+    branch: pick(branchNames),
+    startTime: new Date(start).toISOString(),
+    endTime: new Date(start + minutes * 60_000).toISOString(),
+  };
+}
+
+/** Fetches the real answer once, then measures a bare node:http server serving those bytes. */
+async function bareCeiling(ctx: BenchContext, path: string, token: string, label: string) {
+  const res = await fetch(`${ctx.server.url}${path}`, { headers: bearer(token) });
+  if (!res.ok) throw new Error(`${path} answered ${res.status}`);
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const file = join(ctx.tmp, `ceiling-${label}.json`);
+  await writeFile(file, bytes);
+  const ceiling = await startCeiling(ctx.childEnv, file);
+  try {
+    const load = {
+      url: ceiling.url,
+      connections: ctx.env.BENCH_CONNECTIONS,
+      next: () => ({ method: "GET" as const, path }),
+    };
+    if (ctx.env.BENCH_WARMUP_SECONDS > 0) await runHttp({ ...load, seconds: ctx.env.BENCH_WARMUP_SECONDS });
+    const measurement = await runHttp({ ...load, seconds: ctx.env.BENCH_SECONDS });
+    return { measurement, bytes: bytes.length };
+  } finally {
+    await ceiling.stop();
+  }
+}
+
+const token = (ctx: BenchContext) => pick(ctx.campus.users).token;
+
+export async function discoveryCached(ctx: BenchContext): Promise<ScenarioResult> {
+  const paths = popularRequests(ctx).map((input) => trpcQueryPath("seats.list", input));
+  const { measurement, serverCores } = await warmAndMeasure(ctx, {
+    next: () => ({
+      method: "GET",
+      path: pick(paths),
+      headers: bearer(token(ctx)),
+    }),
+  });
+  const first = paths[0] as string;
+  const ceiling = await bareCeiling(ctx, first, token(ctx), "discovery");
+  return {
+    id: "discovery-cached",
+    title: "seats.list, popular windows (cache hits)",
+    measurement,
+    serverCores,
+    ceiling: { label: "bare node:http, same bytes", measurement: ceiling.measurement },
+    reference: REFERENCE.discovery,
+    notes: { responseBytes: ceiling.bytes, windows: paths.length },
+  };
+}
+
+export async function discoveryUncached(ctx: BenchContext): Promise<ScenarioResult> {
+  const { measurement, serverCores } = await warmAndMeasure(ctx, {
+    next: () => ({
+      method: "GET",
+      path: trpcQueryPath("seats.list", variedWindow(ctx.campus.branchNames)),
+      headers: bearer(token(ctx)),
+    }),
+  });
+  return {
+    id: "discovery-uncached",
+    title: "seats.list, varied windows (cache misses)",
+    measurement,
+    serverCores,
+    ...(ctx.sql
+      ? {
+          ceiling: { label: "raw gist (&&) query, same concurrency", measurement: ctx.sql.gist },
+          alsoMeasured: [{ label: "raw btree (server's) query", measurement: ctx.sql.btree }],
+        }
+      : {}),
+    reference: REFERENCE.discovery,
+    notes: {},
+  };
+}
+
+export async function branchesList(ctx: BenchContext): Promise<ScenarioResult> {
+  const path = trpcQueryPath("branches.list", null);
+  const { measurement, serverCores } = await warmAndMeasure(ctx, {
+    next: () => ({
+      method: "GET",
+      path,
+      headers: bearer(token(ctx)),
+    }),
+  });
+  const ceiling = await bareCeiling(ctx, path, token(ctx), "branches");
+  return {
+    id: "branches",
+    title: "branches.list",
+    measurement,
+    serverCores,
+    ceiling: { label: "bare node:http, same bytes", measurement: ceiling.measurement },
+    reference: REFERENCE.branches,
+    notes: { responseBytes: ceiling.bytes },
+  };
+}
+
+export async function myReservations(ctx: BenchContext): Promise<ScenarioResult> {
+  const path = trpcQueryPath("reservations.mine", { upcomingOnly: true });
+  const { measurement, serverCores } = await warmAndMeasure(ctx, {
+    next: () => ({
+      method: "GET",
+      path,
+      headers: bearer(token(ctx)),
+    }),
+  });
+  return {
+    id: "mine",
+    title: "reservations.mine (upcoming), many students",
+    measurement,
+    serverCores,
+    reference: REFERENCE.mine,
+    notes: { students: ctx.campus.users.length },
+  };
+}
