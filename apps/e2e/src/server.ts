@@ -9,6 +9,7 @@ import { pino } from "pino";
 
 export const WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
 export const PASSWORD = "password123";
+export const JWT_SECRET = "e2e-secret-e2e-secret-e2e-secret-e2e";
 
 export type ApiClient = ReturnType<typeof createTRPCClient<AppRouter>>;
 
@@ -29,7 +30,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     NODE_ENV: "test",
     PORT: "0",
     HOST: "127.0.0.1",
-    JWT_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e",
+    JWT_SECRET,
     BCRYPT_COST: "4",
     GRPC_PORT: "off",
     LOG_LEVEL: "silent",

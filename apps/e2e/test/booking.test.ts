@@ -1,7 +1,8 @@
+import { signToken } from "@dlsms/api";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, loginWithKeyboard, newPage } from "../src/browser";
-import { type E2eServer, startServer } from "../src/server";
+import { type E2eServer, JWT_SECRET, startServer } from "../src/server";
 
 let server: E2eServer;
 let browser: Browser;
@@ -50,23 +51,31 @@ describe("acceptance 1: log in with the keyboard, find a powered seat, book it",
     await context.close();
   });
 
-  it("logs out, and an invalid stored token sends the student back to login with a message", async () => {
+  it("logs out; an expired or forged stored token sends the student back to login with a message", async () => {
     const { context, page } = await newPage(browser, server.url);
     await loginWithKeyboard(page, "S2021002");
     await page.getByRole("button", { name: "Log out" }).click();
     await page.getByRole("button", { name: "Log in" }).waitFor();
+    expect(await page.evaluate(() => localStorage.getItem("dlsms.token"))).toBeNull();
 
-    await page.evaluate(() => {
-      localStorage.setItem("dlsms.token", "expired.or.forged");
-      localStorage.setItem(
-        "dlsms.user",
-        JSON.stringify({ id: 2, studentId: "S2021002", name: "Bob Smith", role: "student" }),
+    const user = { id: 2, studentId: "S2021002", name: "Bob Smith", role: "student" as const };
+    // Signed with the server's secret, but an hour past its expiry.
+    const expired = (await signToken(user, JWT_SECRET, -1)).token;
+    for (const [token, message] of [
+      [expired, /session has expired/i],
+      ["forged.token.value", /log in again/i],
+    ] as const) {
+      await page.evaluate(
+        ([t, u]) => {
+          localStorage.setItem("dlsms.token", t);
+          localStorage.setItem("dlsms.user", u);
+        },
+        [token, JSON.stringify(user)] as const,
       );
-    });
-    await page.reload();
-    const alert = page.getByRole("alert").filter({ hasText: /log in again/i });
-    await alert.waitFor();
-    await page.getByRole("button", { name: "Log in" }).waitFor();
+      await page.reload();
+      await page.getByRole("alert").filter({ hasText: message }).waitFor();
+      await page.getByRole("button", { name: "Log in" }).waitFor();
+    }
     await context.close();
   });
 

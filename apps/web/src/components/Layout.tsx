@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect, useRef } from "react";
 import { Link, useLocation } from "wouter";
 import { LiveNotifications } from "../features/notifications/LiveNotifications";
 import { NotificationBell } from "../features/notifications/NotificationBell";
@@ -13,6 +13,17 @@ const NAV = [
 
 export function Layout({ user, children }: { user: SessionUser; children: ReactNode }) {
   const [location] = useLocation();
+  const mainRef = useRef<HTMLElement>(null);
+  const firstRender = useRef(true);
+  useEffect(() => {
+    // After a client-side navigation, move focus to the new page (as a full page load would), so
+    // keyboard and screen reader users start at its content; not on the first load.
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    if (location) mainRef.current?.focus();
+  }, [location]);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -46,7 +57,7 @@ export function Layout({ user, children }: { user: SessionUser; children: ReactN
         </nav>
       </header>
       <LiveNotifications />
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={mainRef}>
         <OfferBanner />
         {children}
       </main>
