@@ -265,6 +265,7 @@ describe("REST: bad input", () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body).toEqual({ error: "Endpoint not found" });
     expect((await call(doors.url, "GET", "/reservations/1/nothing", { token: alice })).status).toBe(404);
+    expect((await call(doors.url, "GET", "/seats/", { token: alice })).status).toBe(404);
     for (const [method, path] of [
       ["GET", "/waitlist"],
       ["PUT", "/seats"],

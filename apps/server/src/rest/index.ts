@@ -81,7 +81,7 @@ function patternOf(path: string): RegExp {
     .split("/")
     .map((part) => (part.startsWith(":") ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
     .join("/");
-  return new RegExp(`^${body}/?$`);
+  return new RegExp(`^${body}$`);
 }
 
 export function createRestHandler(options: RestDoorOptions): RestDoor {
@@ -127,7 +127,7 @@ export function createRestHandler(options: RestDoorOptions): RestDoor {
       .filter((r) => r.method !== "ALL")
       .map((r) => ({ re: patternOf(r.path), method: r.method }));
     const allowed = [...new Set(patterns.filter((p) => p.re.test(c.req.path)).map((p) => p.method))];
-    if (allowed.length > 0) {
+    if (allowed.length > 0 && !allowed.includes(c.req.method)) {
       if (allowed.includes("GET")) allowed.push("HEAD");
       c.header("allow", allowed.join(", "));
       return c.json<Json>({ error: `Method ${c.req.method} not allowed on this path` }, 405);
