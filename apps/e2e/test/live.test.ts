@@ -54,7 +54,8 @@ describe("acceptance 4: waitlist offer, live", () => {
     await page.locator("[data-notifications-live=pending]").waitFor({ state: "attached" });
 
     const holder = server.api(await server.tokenFor("S2021003"));
-    const booking = await holder.reservations.create.mutate({ seatId: 4, ...(await finderWindow(page)) });
+    const window = await finderWindow(page);
+    const booking = await holder.reservations.create.mutate({ seatId: 4, ...window });
     const tile = page.locator('.tile[data-seat-id="4"][data-state="busy"]');
     await tile.waitFor();
     await tile.click();
@@ -73,6 +74,8 @@ describe("acceptance 4: waitlist offer, live", () => {
 
     const banner = page.getByRole("region", { name: "Seat ML-04 is free for you" });
     await banner.waitFor();
+    // The live notification also pops up as a toast.
+    await page.locator("[data-sonner-toast]", { hasText: "A seat from your waitlist is free" }).waitFor();
     expect(await banner.locator(".countdown").textContent()).toMatch(/left$/);
     await banner.getByRole("button", { name: "Claim" }).click();
     await banner.waitFor({ state: "detached" });
@@ -88,6 +91,21 @@ describe("acceptance 4: waitlist offer, live", () => {
     await item.waitFor();
     await item.getByRole("button", { name: "Mark read" }).click();
     await page.getByRole("link", { name: "Notifications", exact: true }).waitFor();
+
+    // Resuming: with the page closed, a second offer arrives; reopening replays it from the
+    // remembered last event id (a fresh subscription without one would not show it as a toast).
+    const later = {
+      startTime: new Date(Date.parse(window.startTime) + 2 * 3600_000).toISOString(),
+      endTime: new Date(Date.parse(window.endTime) + 2 * 3600_000).toISOString(),
+    };
+    const me = server.api(await server.tokenFor("S2021004"));
+    const second = await holder.reservations.create.mutate({ seatId: 6, ...later });
+    await me.waitlist.join.mutate({ seatId: 6, desiredStart: later.startTime, desiredEnd: later.endTime });
+    await page.goto("about:blank");
+    await holder.reservations.cancel.mutate({ id: second.id });
+    await page.goto(`${server.url}/notifications`);
+    await page.locator("[data-sonner-toast]", { hasText: "A seat from your waitlist is free" }).waitFor();
+    await page.getByRole("region", { name: "Seat ML-06 is free for you" }).waitFor();
     await context.close();
   });
 });
