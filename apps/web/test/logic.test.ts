@@ -16,8 +16,8 @@ describe("default window", () => {
   });
 });
 
-describe("check-in phase (15 min before start until 15 min after)", () => {
-  const start = "2026-03-01T10:00:00Z";
+describe("check-in phase (the window the server reports, both ends inclusive)", () => {
+  const start = { checkInOpensAt: "2026-03-01T09:45:00Z", checkInClosesAt: "2026-03-01T10:15:00Z" };
   it.each([
     ["2026-03-01T09:44:59Z", "before"],
     ["2026-03-01T09:45:00Z", "open"],

@@ -114,6 +114,8 @@ describe("configurable rules", () => {
           maxDurationMinutes: 90,
           maxAdvanceDays: 2,
           pastToleranceMinutes: 0,
+          checkInEarlyMinutes: 5,
+          graceMinutes: 0,
         },
       }),
     );
@@ -121,6 +123,16 @@ describe("configurable rules", () => {
   afterAll(() => api?.destroy());
 
   const plus = (d: Date, ms: number) => new Date(d.getTime() + ms);
+
+  it("reservations report the configured check-in window", async () => {
+    const bob = await api.as(2);
+    const start = dayAt(1, 14);
+    const created = await bob.reservations.create(slot(2, start, plus(start, HOUR)));
+    const expected = { checkInOpensAt: iso(plus(start, -5 * 60_000)), checkInClosesAt: iso(start) };
+    expect(await bob.reservations.get({ id: created.id })).toMatchObject(expected);
+    expect((await bob.reservations.mine()).find((r) => r.id === created.id)).toMatchObject(expected);
+    await bob.reservations.cancel({ id: created.id });
+  });
 
   it("maxUpcomingReservations: 1 refuses a second upcoming reservation", async () => {
     const alice = await api.as(1);

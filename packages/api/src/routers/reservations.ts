@@ -14,10 +14,12 @@ export const reservationsRouter = {
   ),
   mine: protectedProcedure
     .input(myReservationsInput)
-    .query(({ ctx, input }) => service.myReservations(ctx.db, ctx.user.id, input?.upcomingOnly ?? false)),
+    .query(({ ctx, input }) =>
+      service.myReservations(ctx.db, ctx.user.id, input?.upcomingOnly ?? false, ctx.config.rules),
+    ),
   get: protectedProcedure
     .input(idInput)
-    .query(({ ctx, input }) => service.getReservation(ctx.db, ctx.user.id, input.id)),
+    .query(({ ctx, input }) => service.getReservation(ctx.db, ctx.user.id, input.id, ctx.config.rules)),
   checkIn: protectedProcedure.input(idInput).mutation(({ ctx, input }) =>
     withEffects(ctx, async (effects) => {
       const reservation = await service.checkIn(ctx.db, ctx.user.id, input.id, ctx.config.rules);

@@ -112,6 +112,18 @@ export interface MyReservationView extends ReservationView {
   area: string;
   hasPower: boolean;
   hasMonitor: boolean;
+  /** The check-in window under the server's configuration, so clients need not guess it. */
+  checkInOpensAt: string;
+  checkInClosesAt: string;
+}
+
+function withCheckInWindow(r: Reservation, rules: BookingRules) {
+  const { opensAt, closesAt } = checkInWindow(r, rules);
+  return {
+    ...toReservationView(r),
+    checkInOpensAt: opensAt.toISOString(),
+    checkInClosesAt: closesAt.toISOString(),
+  };
 }
 
 const withSeat = sql<string>`(select b.name from branches b where b.id = ${seats.branchId})`;
@@ -120,6 +132,7 @@ export async function myReservations(
   db: Database,
   userId: number,
   upcomingOnly: boolean,
+  rules: BookingRules,
 ): Promise<MyReservationView[]> {
   const now = new Date();
   const where = upcomingOnly
@@ -143,7 +156,7 @@ export async function myReservations(
     .where(where)
     .orderBy(upcomingOnly ? asc(reservations.startTime) : desc(reservations.startTime))
     .limit(500);
-  return rows.map(({ r, ...seat }) => ({ ...toReservationView(r), ...seat }));
+  return rows.map(({ r, ...seat }) => ({ ...withCheckInWindow(r, rules), ...seat }));
 }
 
 /** The caller's own reservation; someone else's is indistinguishable from a missing one. */
@@ -157,7 +170,12 @@ export async function findOwnReservation(db: Database, userId: number, id: numbe
   return row;
 }
 
-export async function getReservation(db: Database, userId: number, id: number): Promise<MyReservationView> {
+export async function getReservation(
+  db: Database,
+  userId: number,
+  id: number,
+  rules: BookingRules,
+): Promise<MyReservationView> {
   const [row] = await db
     .select({
       r: reservations,
@@ -173,7 +191,7 @@ export async function getReservation(db: Database, userId: number, id: number): 
     .limit(1);
   if (!row) throw new NotFound(`Reservation ${id} not found`);
   const { r, ...seat } = row;
-  return { ...toReservationView(r), ...seat };
+  return { ...withCheckInWindow(r, rules), ...seat };
 }
 
 export function checkInWindow(r: Pick<Reservation, "startTime">, rules: BookingRules) {

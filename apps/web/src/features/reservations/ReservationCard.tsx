@@ -38,7 +38,7 @@ export function ReservationCard({ reservation: r, now }: Props) {
   const release = useMutation(trpc.reservations.release.mutationOptions(opts(`Seat ${r.seatCode} released`)));
   const busy = checkIn.isPending || cancel.isPending || release.isPending;
 
-  const phase = checkInPhase(r.startTime, now);
+  const phase = checkInPhase(r, now);
   const confirmed = r.status === "CONFIRMED";
   const ended = new Date(r.endTime).getTime() <= now;
   const titleId = `res-${r.id}-title`;
