@@ -44,6 +44,35 @@ export function redactUrl(url: string): string {
   }
 }
 
+/**
+ * drizzle's postgres-js driver sends every query unprepared (`prepare: false` unless the
+ * query was built with `.prepare(name)`), so Postgres plans the same hot statements on every
+ * call: planning cost more than executing `reservations.mine` on the bench data. This wraps
+ * the client (and the clients of its transactions and savepoints) so postgres.js prepares and
+ * caches each distinct statement per connection. Our SQL is parameterised, so the set of
+ * distinct statements stays small.
+ */
+function alwaysPrepared<T extends postgres.Sql | postgres.TransactionSql>(client: T): T {
+  const wrapScope =
+    (open: (...args: unknown[]) => unknown) =>
+    (...args: unknown[]) => {
+      const body = args.pop() as (inner: postgres.TransactionSql) => unknown;
+      return open(...args, (inner: postgres.TransactionSql) => body(alwaysPrepared(inner)));
+    };
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== "function") return value;
+      if (prop === "unsafe") {
+        return (query: string, params?: unknown[], options?: object) =>
+          value.call(target, query, params, { ...options, prepare: true });
+      }
+      if (prop === "begin" || prop === "savepoint") return wrapScope(value.bind(target));
+      return value;
+    },
+  });
+}
+
 export async function createDatabase(options: DatabaseOptions): Promise<DbHandle> {
   if (options.databaseUrl) {
     const client = postgres(options.databaseUrl, {
@@ -52,7 +81,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<DbHandle
       // Timestamps are timestamptz; let drizzle map them to Date.
       connection: { application_name: "dlsms" },
     });
-    const db = drizzlePostgres({ client, schema }) as unknown as Database;
+    const db = drizzlePostgres({ client: alwaysPrepared(client), schema }) as unknown as Database;
     return {
       db,
       kind: "postgres",
