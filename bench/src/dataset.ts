@@ -93,7 +93,9 @@ export async function loadCampus(handle: DbHandle, shape: Shape, bcryptCost: num
   if (!/^[$./A-Za-z0-9]+$/.test(hash)) throw new Error("unexpected bcrypt hash alphabet");
   const nSeats = shape.branches * shape.seatsPerBranch;
   const slots = DAY_SLOTS * DAYS;
-  if (Math.ceil(shape.reservations / slots) > Math.min(nSeats, shape.students)) {
+  // Student of (t, j) is j + t·perSlot: consecutive per slot, and every student gets the same share.
+  const perSlot = Math.ceil(shape.reservations / slots);
+  if (perSlot > Math.min(nSeats, shape.students)) {
     throw new Error("data set shape cannot respect the EXCLUDE constraints");
   }
   const stride = coprimeStride(nSeats);
@@ -134,7 +136,7 @@ export async function loadCampus(handle: DbHandle, shape: Shape, bcryptCost: num
       g.st - interval '2 days'
     from g
     join s on s.idx = (g.j * ${stride} + g.t * 11) % ${nSeats}
-    join u on u.idx = (g.j + g.t * 7) % ${shape.students}`);
+    join u on u.idx = (g.j + g.t * ${perSlot}) % ${shape.students}`);
   // Some students wait for a seat (even ids) or any seat of a branch (odd ids), days ahead.
   await run(`
     insert into waitlist (user_id, seat_id, branch_id, has_power, desired_start, desired_end, status, created_at)
