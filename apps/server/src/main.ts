@@ -21,13 +21,14 @@ async function main(): Promise<void> {
     {
       url: server.url,
       port: server.port,
+      grpcPort: server.grpcPort ?? "off",
       backends: {
         database: { kind: server.database.kind, location: server.database.location },
         cache: { kind: cache.kind, ...(redis && cache.kind === "redis" ? { location: redis } : {}) },
         bus: { kind: bus.kind, ...(redis && bus.kind === "redis" ? { location: redis } : {}) },
       },
     },
-    `DL-SMS listening on ${server.url} (database ${server.database.kind}, cache ${cache.kind}, bus ${bus.kind})`,
+    `DL-SMS listening on ${server.url}, gRPC ${server.grpcPort ? `on port ${server.grpcPort}` : "off"} (database ${server.database.kind}, cache ${cache.kind}, bus ${bus.kind})`,
   );
 
   let stopping = false;
