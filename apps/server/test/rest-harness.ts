@@ -40,7 +40,7 @@ export async function startDoors(options: { keepaliveMs?: number } = {}): Promis
       attemptsPerIpPerMinute: config.auth.loginAttemptsPerIpPerMinute,
     }),
   };
-  const logger = pino({ level: process.env.DOORS_LOG ?? "silent" });
+  const logger = pino({ level: "silent" });
   const rest = createRestHandler({
     deps,
     logger,
