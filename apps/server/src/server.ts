@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type ApiDeps, appRouter, checkHealth, createContextFactory, createLoginLimiter } from "@dlsms/api";
+import { type ApiDeps, appRouter, checkHealth, createContextFactory } from "@dlsms/api";
 import { createDatabase, type DbHandle, migrateAndSeed } from "@dlsms/db";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
@@ -9,6 +9,7 @@ import { type Backends, createBackends } from "./backends";
 import { type Env, toApiConfig } from "./env";
 import { type GrpcDoor, startGrpcServer } from "./grpc/server";
 import type { Logger } from "./logger";
+import { createSharedLoginLimiter } from "./login-limiter";
 import { createRestHandler } from "./rest";
 import { createStaticHandler, type Handler } from "./static";
 import { type Sweeper, startSweeper } from "./sweeper";
@@ -102,15 +103,16 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
   if (!cacheUp || !busUp)
     logger.warn({ cacheUp, busUp }, "cache/bus not reachable at boot; running degraded");
   const config = toApiConfig(env);
+  const loginLimits = createSharedLoginLimiter(env, {
+    failuresPerMinute: config.auth.loginAttemptsPerMinute,
+    attemptsPerIpPerMinute: config.auth.loginAttemptsPerIpPerMinute,
+  });
   const deps: ApiDeps = {
     db: database.db,
     cache,
     bus,
     config,
-    loginLimiter: createLoginLimiter({
-      failuresPerMinute: config.auth.loginAttemptsPerMinute,
-      attemptsPerIpPerMinute: config.auth.loginAttemptsPerIpPerMinute,
-    }),
+    loginLimiter: loginLimits.limiter,
   };
   const createContext = createContextFactory(deps);
 
@@ -235,6 +237,7 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       httpServer.closeAllConnections();
       await httpClosed;
+      await loginLimits.close().catch(() => undefined);
       if (ownsBackends)
         await backends.close().catch((err: unknown) => logger.warn({ err }, "closing cache/bus failed"));
       if (ownsDatabase) await database.close();

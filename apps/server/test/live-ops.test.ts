@@ -143,3 +143,26 @@ describe("subscriptions end cleanly", () => {
     expect(bus.subscribedChannelCount()).toBe(0);
   });
 });
+
+describe("login throttling across instances", () => {
+  it("failed logins on A count on B when Redis is shared", async () => {
+    const redis = await startThrowawayRedis();
+    cleanups.push(() => redis.stop());
+    const c = await cluster(2, { REDIS_URL: redis.url, LOGIN_FAILURES_PER_MINUTE: "3" });
+    const [a, b] = c.instances as [Cluster["instances"][0], Cluster["instances"][0]];
+    const attempt = (inst: typeof a, password: string) =>
+      inst
+        .http()
+        .auth.login.mutate({ studentId: "S2021004", password })
+        .then(
+          () => "OK",
+          (e: { data?: { code?: string } }) => e.data?.code,
+        );
+    expect(await attempt(a, "wrong-1")).toBe("UNAUTHORIZED");
+    expect(await attempt(b, "wrong-2")).toBe("UNAUTHORIZED");
+    expect(await attempt(a, "wrong-3")).toBe("UNAUTHORIZED");
+    expect(await attempt(b, "password123")).toBe("TOO_MANY_REQUESTS");
+    expect(await attempt(a, "password123")).toBe("TOO_MANY_REQUESTS");
+    expect(await attempt(b, "password123").then(() => login(b, "S2021005"))).toEqual(expect.any(String));
+  });
+});

@@ -4,3 +4,4 @@ export * from "./namespaced";
 export * from "./redis-bus";
 export * from "./redis-cache";
 export * from "./types";
+export { closeRedis, connectRedis } from "./redis-connection";
