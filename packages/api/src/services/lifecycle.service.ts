@@ -1,0 +1,152 @@
+import { type Database, reservations } from "@dlsms/db";
+import { and, eq, sql } from "drizzle-orm";
+import type { BookingRules } from "../config";
+import { RuleViolation } from "../errors";
+import { formatForPeople } from "../time";
+import type { Effects } from "./events";
+import { offerFreedSlot } from "./offers";
+import { checkInWindow, findOwnReservation } from "./reservation-queries";
+import { type ReservationView, toReservationView } from "./views";
+
+const statusWords: Record<string, string> = {
+  HELD: "a waitlist offer you have not claimed yet",
+  CONFIRMED: "confirmed",
+  CHECKED_IN: "already checked in",
+  COMPLETED: "completed",
+  CANCELLED: "cancelled",
+  NO_SHOW: "marked as a no-show",
+  EXPIRED: "an offer that expired",
+};
+
+/** One conditional UPDATE: a concurrent sweeper or second click cannot double-apply it. */
+export async function checkIn(
+  db: Database,
+  userId: number,
+  id: number,
+  rules: BookingRules,
+): Promise<ReservationView> {
+  const now = new Date();
+  const [row] = await db
+    .update(reservations)
+    .set({ status: "CHECKED_IN", checkedInAt: now })
+    .where(
+      and(
+        eq(reservations.id, id),
+        eq(reservations.userId, userId),
+        eq(reservations.status, "CONFIRMED"),
+        sql`${now.toISOString()}::timestamptz between ${reservations.startTime} - make_interval(mins => ${rules.checkInEarlyMinutes})
+                       and ${reservations.startTime} + make_interval(mins => ${rules.graceMinutes})`,
+      ),
+    )
+    .returning();
+  if (row) return toReservationView(row);
+
+  const current = await findOwnReservation(db, userId, id);
+  if (current.status !== "CONFIRMED") {
+    throw new RuleViolation(
+      `You cannot check in: this reservation is ${statusWords[current.status] ?? current.status}`,
+    );
+  }
+  const { opensAt, closesAt } = checkInWindow(current, rules);
+  const zone = rules.libraryTimezone;
+  throw new RuleViolation(
+    `Check-in is open from ${formatForPeople(opensAt, zone)} to ${formatForPeople(closesAt, zone)}` +
+      (now < opensAt ? ": come back a little later" : ": that window has passed"),
+  );
+}
+
+export async function cancel(
+  db: Database,
+  userId: number,
+  id: number,
+  rules: BookingRules,
+  effects: Effects,
+): Promise<ReservationView> {
+  const now = new Date();
+  const row = await db.transaction(async (tx) => {
+    const [cancelled] = await tx
+      .update(reservations)
+      .set({ status: "CANCELLED" })
+      .where(
+        and(
+          eq(reservations.id, id),
+          eq(reservations.userId, userId),
+          eq(reservations.status, "CONFIRMED"),
+          sql`${now.toISOString()}::timestamptz <= ${reservations.startTime} + make_interval(mins => ${rules.graceMinutes})`,
+        ),
+      )
+      .returning();
+    if (cancelled) {
+      effects.seat(cancelled.seatId, "cancelled");
+      // Same transaction: the freed slot goes to the first waiter, or to nobody twice.
+      await offerFreedSlot(
+        tx,
+        { seatId: cancelled.seatId, from: cancelled.startTime, to: cancelled.endTime },
+        rules,
+        effects,
+      );
+    }
+    return cancelled;
+  });
+  if (row) return toReservationView(row);
+
+  const current = await findOwnReservation(db, userId, id);
+  if (current.status === "CHECKED_IN") {
+    throw new RuleViolation("You are checked in: use “I'm leaving” (release) to end this reservation");
+  }
+  if (current.status === "HELD") {
+    throw new RuleViolation("This is a waitlist offer: decline it instead of cancelling");
+  }
+  if (current.status !== "CONFIRMED") {
+    throw new RuleViolation(
+      `You cannot cancel: this reservation is ${statusWords[current.status] ?? current.status}`,
+    );
+  }
+  throw new RuleViolation(
+    `It is too late to cancel: the check-in window closed at ${formatForPeople(checkInWindow(current, rules).closesAt, rules.libraryTimezone)}`,
+  );
+}
+
+/** "I'm leaving": ends a CHECKED_IN reservation now, freeing the rest of its slot at once. */
+export async function release(
+  db: Database,
+  userId: number,
+  id: number,
+  rules: BookingRules,
+  effects: Effects,
+): Promise<ReservationView> {
+  const row = await db.transaction(async (tx) => {
+    const [previous] = await tx
+      .select({ endTime: reservations.endTime })
+      .from(reservations)
+      .where(
+        and(eq(reservations.id, id), eq(reservations.userId, userId), eq(reservations.status, "CHECKED_IN")),
+      )
+      .for("update");
+    if (!previous) return undefined;
+    const [released] = await tx
+      .update(reservations)
+      .set({
+        status: "COMPLETED",
+        // Released before its start (checked in early): keep end > start for the CHECK.
+        endTime: sql`least(${reservations.endTime}, greatest(now(), ${reservations.startTime} + interval '1 second'))`,
+      })
+      .where(and(eq(reservations.id, id), eq(reservations.status, "CHECKED_IN")))
+      .returning();
+    if (released) {
+      effects.seat(released.seatId, "released");
+      await offerFreedSlot(
+        tx,
+        { seatId: released.seatId, from: released.endTime, to: previous.endTime },
+        rules,
+        effects,
+      );
+    }
+    return released;
+  });
+  if (row) return toReservationView(row);
+  const current = await findOwnReservation(db, userId, id);
+  throw new RuleViolation(
+    `Only a checked-in reservation can be released; this one is ${statusWords[current.status] ?? current.status}`,
+  );
+}
