@@ -12,7 +12,10 @@ export const LISTING_TTL_SECONDS = 10;
  * the database.
  */
 export async function cachedListing<T>(cache: Cache, key: string, load: () => Promise<T>): Promise<T> {
-  const version = (await cache.get<number>(SEATS_VERSION_KEY)) ?? 0;
+  // No version readable means either a fresh system or an unreachable shared cache: bumping it
+  // then yields a key nobody has written yet, so during an outage every read goes to the
+  // database instead of trusting an entry that an invalidation may not have reached.
+  const version = (await cache.get<number>(SEATS_VERSION_KEY)) ?? (await cache.incr(SEATS_VERSION_KEY));
   const versionedKey = `${key}:v${version}`;
   const now = Date.now();
   // Profiling cached seats.list on Redis: fetching and JSON-parsing the ~30 KB listing was the
