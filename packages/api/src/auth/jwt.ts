@@ -46,8 +46,33 @@ export async function signToken(
 
 export type VerifyResult = { ok: true; user: SessionUser } | { ok: false; reason: "expired" | "invalid" };
 
+/**
+ * Tokens that already verified, per secret. --cpu-prof of the server under cached reads showed
+ * jose's WebCrypto path (key import, AbortSignal/transferable plumbing, HMAC on the threadpool)
+ * at ~12 % of the event loop, for the same few tokens again and again. A token's claims cannot
+ * change, so a verified one stays good until its `exp`, which is still checked on every hit.
+ */
+const verified = new Map<string, SessionUser>();
+const MAX_VERIFIED = 10_000;
+
 /** Only HS256 with our secret passes: `alg: none`, other algorithms and forged signatures fail. */
 export async function verifyToken(token: string, secret: string): Promise<VerifyResult> {
+  const cacheKey = `${secret}\u0000${token}`;
+  const known = verified.get(cacheKey);
+  if (known) {
+    if (known.exp * 1000 > Date.now()) return { ok: true, user: known };
+    verified.delete(cacheKey);
+  }
+  const result = await verifyUncached(token, secret);
+  if (result.ok) {
+    // Oldest first out: Map keeps insertion order.
+    if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value ?? "");
+    verified.set(cacheKey, result.user);
+  }
+  return result;
+}
+
+async function verifyUncached(token: string, secret: string): Promise<VerifyResult> {
   try {
     const { payload } = await jwtVerify(token, keyFor(secret), { algorithms: [ALG] });
     const id = Number(payload.sub);
