@@ -20,7 +20,7 @@ export async function renderChart(report: Report): Promise<string> {
     const x = ratio(r);
     return x === undefined
       ? []
-      : [{ scenario: r.id, percent: Math.round(x * 100), ceiling: r.ceiling?.label ?? "" }];
+      : [{ scenario: r.id, percent: Math.round(x * 100), target: TARGET_PERCENT[r.id] ?? null }];
   });
   const throughput = report.scenarios.flatMap((r) =>
     r.reference && refRatio(r) !== undefined
