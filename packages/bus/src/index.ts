@@ -3,5 +3,5 @@ export * from "./memory";
 export * from "./namespaced";
 export * from "./redis-bus";
 export * from "./redis-cache";
-export * from "./types";
 export { closeRedis, connectRedis } from "./redis-connection";
+export * from "./types";

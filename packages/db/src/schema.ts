@@ -8,7 +8,6 @@ import {
   jsonb,
   pgTable,
   serial,
-  text,
   timestamp,
   varchar,
 } from "drizzle-orm/pg-core";

@@ -47,7 +47,7 @@ export async function offerFreedSlot(
     .from(seats)
     .where(eq(seats.id, freed.seatId))
     .limit(1);
-  if (!seat || seat.status !== "ACTIVE") return null;
+  if (seat?.status !== "ACTIVE") return null;
 
   const result = await tx.execute(sql`
     select w.id, w.user_id as "userId", w.desired_start as "desiredStart", w.desired_end as "desiredEnd"
