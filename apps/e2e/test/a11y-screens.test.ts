@@ -1,27 +1,23 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   DESKTOP,
   hasHorizontalScroll,
-  launchBrowser,
   login,
   newPage,
   PHONE,
   screenshot,
   seriousViolations,
 } from "../src/browser";
-import { type E2eServer, startServer } from "../src/server";
+import { useSuite } from "../src/suite";
 import { nextQuarter, plusMinutes } from "../src/time";
 
-let server: E2eServer;
-let browser: Browser;
+const e2e = useSuite();
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
   // Something to show: one of Carol's upcoming reservations, and another student's busy seat.
   const start = nextQuarter();
-  const carol = server.api(await server.tokenFor("S2021003"));
+  const carol = e2e.server.api(await e2e.server.tokenFor("S2021003"));
   await carol.reservations.create.mutate({
     seatId: 3,
     startTime: plusMinutes(start, 60).toISOString(),
@@ -32,7 +28,7 @@ beforeAll(async () => {
     startTime: start.toISOString(),
     endTime: plusMinutes(start, 60).toISOString(),
   });
-  const dave = server.api(await server.tokenFor("S2021004"));
+  const dave = e2e.server.api(await e2e.server.tokenFor("S2021004"));
   await dave.reservations.create.mutate({
     seatId: 2,
     startTime: start.toISOString(),
@@ -52,10 +48,6 @@ beforeAll(async () => {
     desiredEnd: later.endTime,
   });
   await dave.reservations.cancel.mutate({ id: daves.id });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 interface Screen {
@@ -108,7 +100,7 @@ describe.each([
 ])("acceptance 6 + 7 on %s", (label, viewport) => {
   for (const screen of screens) {
     it(`${screen.name}: no horizontal scroll, no serious axe violations, screenshot`, async () => {
-      const { context, page } = await newPage(browser, server.url, viewport);
+      const { context, page } = await newPage(e2e.browser, e2e.server.url, viewport);
       if (screen.name !== "login") await login(page, "S2021003");
       await screen.open(page);
       await screenshot(page, `${screen.name}-${label}`);
@@ -122,7 +114,7 @@ describe.each([
   }
 
   it("seat detail dialog: screenshot and no serious axe violations", async () => {
-    const { context, page } = await newPage(browser, server.url, viewport);
+    const { context, page } = await newPage(e2e.browser, e2e.server.url, viewport);
     await login(page, "S2021003");
     await page.locator('.tile[data-seat-id="2"]').click();
     const dialog = page.getByRole("dialog");

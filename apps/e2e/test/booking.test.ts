@@ -1,24 +1,14 @@
 import { signToken } from "@dlsms/api";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, loginWithKeyboard, newPage } from "../src/browser";
-import { type E2eServer, JWT_SECRET, startServer } from "../src/server";
+import { describe, expect, it } from "vitest";
+import { loginWithKeyboard, newPage } from "../src/browser";
+import { JWT_SECRET } from "../src/server";
+import { useSuite } from "../src/suite";
 
-let server: E2eServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = useSuite();
 
 describe("acceptance 1: log in with the keyboard, find a powered seat, book it", () => {
   it("books a free seat with power in Main Library and keeps the session across a reload", async () => {
-    const { context, page } = await newPage(browser, server.url);
+    const { context, page } = await newPage(e2e.browser, e2e.server.url);
     await loginWithKeyboard(page, "S2021001");
 
     await page.getByLabel("Branch").selectOption("Main Library");
@@ -52,7 +42,7 @@ describe("acceptance 1: log in with the keyboard, find a powered seat, book it",
   });
 
   it("logs out; an expired or forged stored token sends the student back to login with a message", async () => {
-    const { context, page } = await newPage(browser, server.url);
+    const { context, page } = await newPage(e2e.browser, e2e.server.url);
     await loginWithKeyboard(page, "S2021002");
     await page.getByRole("button", { name: "Log out" }).click();
     await page.getByRole("button", { name: "Log in" }).waitFor();
@@ -80,7 +70,7 @@ describe("acceptance 1: log in with the keyboard, find a powered seat, book it",
   });
 
   it("registers a new student (form rules from the shared zod schema, duplicate id refused)", async () => {
-    const { context, page } = await newPage(browser, server.url);
+    const { context, page } = await newPage(e2e.browser, e2e.server.url);
     await page.goto("/");
     await page.getByRole("button", { name: "Register" }).click();
     await page.getByLabel("Student ID").fill("S2099001");
@@ -105,7 +95,7 @@ describe("acceptance 1: log in with the keyboard, find a powered seat, book it",
   });
 
   it("shows the server's message for a wrong password", async () => {
-    const { context, page } = await newPage(browser, server.url);
+    const { context, page } = await newPage(e2e.browser, e2e.server.url);
     await page.goto("/");
     await page.getByLabel("Student ID").fill("S2021003");
     await page.getByLabel("Password").fill("wrong-password");

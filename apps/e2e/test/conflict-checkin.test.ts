@@ -1,24 +1,13 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { finderWindow, launchBrowser, login, newPage } from "../src/browser";
-import { type E2eServer, startServer } from "../src/server";
+import { describe, expect, it } from "vitest";
+import { finderWindow, login, newPage } from "../src/browser";
+import { useSuite } from "../src/suite";
 import { nextQuarter, plusMinutes } from "../src/time";
 
-let server: E2eServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = useSuite();
 
 describe("acceptance 3: conflict", () => {
   it("explains a conflict, suggests a free seat in the same area, and books the suggestion", async () => {
-    const { context, page } = await newPage(browser, server.url);
+    const { context, page } = await newPage(e2e.browser, e2e.server.url);
     await login(page, "S2021005");
     await page.getByLabel("Branch").selectOption("Main Library");
     await page.locator('.tile[data-seat-id="1"][data-state="free"]').click();
@@ -26,7 +15,7 @@ describe("acceptance 3: conflict", () => {
     await dialog.waitFor();
 
     // Someone else takes the seat while the dialog is open.
-    const other = server.api(await server.tokenFor("S2021006"));
+    const other = e2e.server.api(await e2e.server.tokenFor("S2021006"));
     await other.reservations.create.mutate({ seatId: 1, ...(await finderWindow(page)) });
 
     await dialog.getByRole("button", { name: "Book", exact: true }).click();
@@ -54,7 +43,7 @@ describe("acceptance 3: conflict", () => {
 describe("acceptance 5: check-in window", () => {
   it("enables Check in inside the window and disables it outside; check in, leave, calendar file", async () => {
     const start = nextQuarter();
-    const me = server.api(await server.tokenFor("S2021007"));
+    const me = e2e.server.api(await e2e.server.tokenFor("S2021007"));
     // Starts within 15 minutes: check-in is open. The other starts in 3 hours: closed.
     await me.reservations.create.mutate({
       seatId: 10,
@@ -67,7 +56,7 @@ describe("acceptance 5: check-in window", () => {
       endTime: plusMinutes(start, 240).toISOString(),
     });
 
-    const { context, page } = await newPage(browser, server.url);
+    const { context, page } = await newPage(e2e.browser, e2e.server.url);
     await login(page, "S2021007");
     await page.getByRole("link", { name: "My reservations" }).click();
     const now = page.locator(".reservation", { hasText: "Seat ML-10" });

@@ -1,24 +1,13 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { finderWindow, launchBrowser, login, newPage, waitForLiveSeats } from "../src/browser";
-import { type E2eServer, startServer } from "../src/server";
+import { describe, expect, it } from "vitest";
+import { finderWindow, login, newPage, waitForLiveSeats } from "../src/browser";
+import { useSuite } from "../src/suite";
 
-let server: E2eServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = useSuite();
 
 describe("acceptance 2: live seat map", () => {
   it("a second browser context watching Main Library sees a seat turn busy without reloading", async () => {
-    const watcher = await newPage(browser, server.url);
-    const booker = await newPage(browser, server.url);
+    const watcher = await newPage(e2e.browser, e2e.server.url);
+    const booker = await newPage(e2e.browser, e2e.server.url);
     await login(watcher.page, "S2021001");
     await login(booker.page, "S2021002");
     for (const { page } of [watcher, booker]) {
@@ -47,13 +36,13 @@ describe("acceptance 2: live seat map", () => {
 
 describe("acceptance 4: waitlist offer, live", () => {
   it("joins the waitlist of a busy seat, gets the offer live when the holder cancels, and claims it", async () => {
-    const { context, page } = await newPage(browser, server.url);
+    const { context, page } = await newPage(e2e.browser, e2e.server.url);
     await login(page, "S2021004");
     await page.getByLabel("Branch").selectOption("Main Library");
     await waitForLiveSeats(page);
     await page.locator("[data-notifications-live=pending]").waitFor({ state: "attached" });
 
-    const holder = server.api(await server.tokenFor("S2021003"));
+    const holder = e2e.server.api(await e2e.server.tokenFor("S2021003"));
     const window = await finderWindow(page);
     const booking = await holder.reservations.create.mutate({ seatId: 4, ...window });
     const tile = page.locator('.tile[data-seat-id="4"][data-state="busy"]');
@@ -98,12 +87,12 @@ describe("acceptance 4: waitlist offer, live", () => {
       startTime: new Date(Date.parse(window.startTime) + 2 * 3600_000).toISOString(),
       endTime: new Date(Date.parse(window.endTime) + 2 * 3600_000).toISOString(),
     };
-    const me = server.api(await server.tokenFor("S2021004"));
+    const me = e2e.server.api(await e2e.server.tokenFor("S2021004"));
     const second = await holder.reservations.create.mutate({ seatId: 6, ...later });
     await me.waitlist.join.mutate({ seatId: 6, desiredStart: later.startTime, desiredEnd: later.endTime });
     await page.goto("about:blank");
     await holder.reservations.cancel.mutate({ id: second.id });
-    await page.goto(`${server.url}/notifications`);
+    await page.goto(`${e2e.server.url}/notifications`);
     await page.locator("[data-sonner-toast]", { hasText: "A seat from your waitlist is free" }).waitFor();
     await page.getByRole("region", { name: "Seat ML-06 is free for you" }).waitFor();
     await context.close();
