@@ -42,6 +42,8 @@ export interface ScenarioResult {
   reference?: { label: string; rps: number };
   /** CPU cores the server process used on average while measured (all threads). */
   serverCores?: number;
+  /** Another scenario of the same run this one is set beside (its req/s ÷ that one's). */
+  comparedWith?: string;
   notes: Record<string, number | string>;
 }
 
@@ -53,12 +55,19 @@ export async function warmAndMeasure(
     /** Called between warm-up and measurement (e.g. to switch to fresh slots). */
     onMeasure?: () => void;
   },
-): Promise<{ measurement: Measurement; serverCores: number }> {
+): Promise<{ measurement: Measurement; serverCores: number; clientCores: number }> {
   const base = { url: ctx.server.url, connections: load.connections ?? ctx.env.BENCH_CONNECTIONS, ...load };
   if (ctx.env.BENCH_WARMUP_SECONDS > 0) await runHttp({ ...base, seconds: ctx.env.BENCH_WARMUP_SECONDS });
   load.onMeasure?.();
   const cpu0 = ctx.server.cpuSeconds();
+  const own0 = process.cpuUsage();
   const measurement = await runHttp({ ...base, seconds: ctx.env.BENCH_SECONDS });
   const serverCores = (ctx.server.cpuSeconds() - cpu0) / measurement.seconds;
-  return { measurement, serverCores };
+  return { measurement, serverCores, clientCores: clientCores(own0, measurement.seconds) };
+}
+
+/** CPU cores the bench process (the load generator) used since `since`. */
+export function clientCores(since: NodeJS.CpuUsage, seconds: number): number {
+  const used = process.cpuUsage(since);
+  return Math.round(((used.user + used.system) / 1e6 / seconds) * 100) / 100;
 }

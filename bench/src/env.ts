@@ -20,6 +20,8 @@ const schema = z.object({
   BENCH_SECONDS: z.coerce.number().positive().default(10),
   BENCH_WARMUP_SECONDS: z.coerce.number().min(0).default(3),
   BENCH_CONNECTIONS: int(1, 64),
+  /** HTTP/2 connections the gRPC scenario spreads its BENCH_CONNECTIONS in-flight calls over. */
+  BENCH_GRPC_CONNECTIONS: int(1, 4),
   /** Comma-separated scenario ids to run (default: all), e.g. "discovery-cached,branches". */
   BENCH_SCENARIOS: z.string().optional(),
   /** Data set scale: 1 = 20 branches × 250 seats, 2,000 students, 200,000 reservations. */

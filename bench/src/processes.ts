@@ -99,11 +99,14 @@ export interface ServerOptions {
 
 export interface ServerProcess extends Child {
   jwtSecret: string;
+  /** The gRPC door (plaintext HTTP/2, library.proto), e.g. http://127.0.0.1:40123. */
+  grpcUrl: string;
 }
 
 /** The real server (apps/server/src/main.ts) in its own process: its own event loop and core. */
 export async function startServer(options: ServerOptions): Promise<ServerProcess> {
   const port = await freePort();
+  const grpcPort = await freePort();
   const jwtSecret = randomBytes(32).toString("hex");
   const env: Record<string, string> = {
     ...options.base,
@@ -114,7 +117,8 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
     NODE_ENV: "production",
     HOST: "127.0.0.1",
     PORT: String(port),
-    GRPC_PORT: "off",
+    // The gRPC door listens before the HTTP one, so /healthz answering means both are up.
+    GRPC_PORT: String(grpcPort),
     LOG_LEVEL: "warn",
     JWT_SECRET: jwtSecret,
     ADMIN_PASSWORD: randomBytes(16).toString("hex"),
@@ -137,7 +141,7 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
     await handle.stop();
     throw error;
   }
-  return { ...handle, jwtSecret };
+  return { ...handle, jwtSecret, grpcUrl: `http://127.0.0.1:${grpcPort}` };
 }
 
 /** The bare node:http ceiling: answers every request with `bodyFile`'s exact bytes. */

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { renderChart } from "./chart";
 import type { ScenarioResult } from "./context";
+import { DOOR_HEADER, type DoorRow, doorCells, doorComparison } from "./doors";
 import { checkTargets, ratio, refRatio, type TargetCheck } from "./targets";
 
 export interface Report {
@@ -11,6 +12,8 @@ export interface Report {
   settings: Record<string, number | string>;
   scenarios: ScenarioResult[];
   targets: TargetCheck[];
+  /** Seat discovery through tRPC, REST and gRPC side by side (derived from `scenarios`). */
+  doors?: DoorRow[];
 }
 
 const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : "–");
@@ -51,10 +54,20 @@ export function terminalTable(report: Report): string {
   const all = [HEADER, ...rows(report)];
   const widths = HEADER.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
+  const doorRows = [DOOR_HEADER, ...doorCells(doorComparison(report.scenarios))];
+  const doorWidths = DOOR_HEADER.map((_, i) => Math.max(...doorRows.map((r) => (r[i] ?? "").length)));
+  const doors =
+    doorRows.length > 1
+      ? [
+          "",
+          "seat discovery by door:",
+          ...doorRows.map((r) => r.map((c, i) => c.padEnd(doorWidths[i] ?? 0)).join("  ")),
+        ]
+      : [];
   const targets = report.targets.map(
     (t) => `  ${t.met ? "MET " : "MISS"}  ${t.scenario}: ${t.target} — ${t.measured}`,
   );
-  return [line(HEADER), ...rows(report).map(line), "", "targets:", ...targets].join("\n");
+  return [line(HEADER), ...rows(report).map(line), ...doors, "", "targets:", ...targets].join("\n");
 }
 
 export function markdown(report: Report): string {
@@ -70,6 +83,18 @@ export function markdown(report: Report): string {
         parts.push(`${a.label}: ${f0(a.measurement.rps)} req/s, p99 ${f1(a.measurement.p99)} ms`);
       return `- **${r.id}**: ${parts.join(", ")}`;
     });
+  const doorRows = doorCells(doorComparison(report.scenarios));
+  const doors =
+    doorRows.length > 0
+      ? [
+          "Seat discovery by door (same popular windows, cache hits, same concurrency; gRPC: in-flight calls over HTTP/2 connections):",
+          "",
+          ...[DOOR_HEADER, DOOR_HEADER.map(() => "---"), ...doorRows].map(
+            (r) => `| ${r.map(esc).join(" | ")} |`,
+          ),
+          "",
+        ]
+      : [];
   const targets = report.targets.map(
     (t) => `| ${t.met ? "✅ met" : "❌ missed"} | ${t.scenario} | ${t.target} | ${t.measured} |`,
   );
@@ -81,6 +106,7 @@ export function markdown(report: Report): string {
     "",
     ...notes,
     "",
+    ...doors,
     "| | scenario | target | measured |",
     "| --- | --- | --- | --- |",
     ...targets,

@@ -5,10 +5,12 @@ import { ACTIVE_RESERVATION_STATUSES } from "@dlsms/db";
 import { sql } from "drizzle-orm";
 import type { BenchContext, ScenarioResult } from "./context";
 import { createBenchDatabase, loadCampus, shapeFor } from "./dataset";
+import { doorComparison } from "./doors";
 import { type BenchEnv, inheritedEnv } from "./env";
 import { startServer } from "./processes";
 import { measureSqlCeilings } from "./raw-sql";
 import { checkTargets, type Report } from "./report";
+import { discoveryGrpc, discoveryRest } from "./scenarios-doors";
 import {
   branchesList,
   discoveryCached,
@@ -22,6 +24,9 @@ import { type Campus, mintToken, SlotAllocator } from "./workload";
 
 export const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioResult>> = {
   "discovery-cached": discoveryCached,
+  // The same popular windows through the original's two doors, right after tRPC's.
+  "discovery-rest": discoveryRest,
+  "discovery-grpc": discoveryGrpc,
   "discovery-uncached": discoveryUncached,
   branches: branchesList,
   mine: myReservations,
@@ -145,6 +150,7 @@ export async function runBench(env: BenchEnv, command: string, log: (l: string) 
         seconds: env.BENCH_SECONDS,
         warmup: env.BENCH_WARMUP_SECONDS,
         connections: env.BENCH_CONNECTIONS,
+        grpcConnections: env.BENCH_GRPC_CONNECTIONS,
         dbPool: env.BENCH_DB_POOL,
         bcryptCost: env.BENCH_BCRYPT_COST,
         scale: env.BENCH_SCALE,
@@ -152,6 +158,7 @@ export async function runBench(env: BenchEnv, command: string, log: (l: string) 
       },
       scenarios: results,
       targets: checkTargets(results),
+      doors: doorComparison(results),
     };
   } finally {
     await rm(tmp, { recursive: true, force: true });

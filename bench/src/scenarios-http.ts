@@ -55,11 +55,11 @@ async function bareCeiling(ctx: BenchContext, path: string, token: string, label
   }
 }
 
-const token = (ctx: BenchContext) => pick(ctx.campus.users).token;
+export const token = (ctx: BenchContext) => pick(ctx.campus.users).token;
 
 export async function discoveryCached(ctx: BenchContext): Promise<ScenarioResult> {
   const paths = popularRequests(ctx).map((input) => trpcQueryPath("seats.list", input));
-  const { measurement, serverCores } = await warmAndMeasure(ctx, {
+  const { measurement, serverCores, clientCores } = await warmAndMeasure(ctx, {
     next: () => ({
       method: "GET",
       path: pick(paths),
@@ -75,7 +75,7 @@ export async function discoveryCached(ctx: BenchContext): Promise<ScenarioResult
     serverCores,
     ceiling: { label: "bare node:http, same bytes", measurement: ceiling.measurement },
     reference: REFERENCE.discovery,
-    notes: { responseBytes: ceiling.bytes, windows: paths.length },
+    notes: { responseBytes: ceiling.bytes, windows: paths.length, clientCores },
   };
 }
 
