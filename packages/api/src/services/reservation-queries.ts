@@ -8,7 +8,7 @@ import { rowsOf } from "./offers";
 import type { ReservationView } from "./views";
 
 /** The active statuses as SQL literals (constants, not user input): 'HELD', 'CONFIRMED', … */
-const ACTIVE_SQL = sql.raw(ACTIVE_RESERVATION_STATUSES.map((s) => `'${s}'`).join(", "));
+export const ACTIVE_SQL = sql.raw(ACTIVE_RESERVATION_STATUSES.map((s) => `'${s}'`).join(", "));
 
 export interface MyReservationView extends ReservationView {
   seatCode: string;
@@ -27,8 +27,9 @@ export interface MyReservationView extends ReservationView {
  * Date parse and a toISOString per timestamp per row: on `reservations.mine` that work, and
  * drizzle's per-column result mapping, cost more server CPU than the query itself.
  */
-const iso = (expr: SQL): SQL => sql`to_char((${expr}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const col = (name: string): SQL => sql.raw(name);
+export const iso = (expr: SQL): SQL =>
+  sql`to_char((${expr}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+export const col = (name: string): SQL => sql.raw(name);
 
 /**
  * The select list and joins of a MyReservationView, named and typed as the wire shape, so rows
