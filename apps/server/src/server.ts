@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { type ApiDeps, appRouter, checkHealth, createContextFactory } from "@dlsms/api";
 import { createDatabase, type DbHandle, migrateAndSeed } from "@dlsms/db";
-import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
 import { type Backends, createBackends } from "./backends";
@@ -13,6 +12,7 @@ import { createSharedLoginLimiter } from "./login-limiter";
 import { createRestHandler } from "./rest";
 import { createStaticHandler, type Handler } from "./static";
 import { type Sweeper, startSweeper } from "./sweeper";
+import { createTrpcHttpHandler } from "./trpc-http";
 
 export interface DlsmsServerOptions {
   env: Env;
@@ -128,11 +128,10 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
       logger.error({ err: error.cause ?? error, path }, "tRPC error");
   };
 
-  const trpcHandler = createHTTPHandler({
+  const trpcHandler = createTrpcHttpHandler({
     router: appRouter,
-    basePath: "/trpc/",
+    deps,
     maxBodySize: env.BODY_LIMIT_BYTES,
-    createContext,
     onError,
   });
   const staticHandler = createStaticHandler(options.webDist);

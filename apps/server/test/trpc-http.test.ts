@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./helpers";
+
+// Queries (GET) take the fetch adapter, everything with a body the standalone one: both must
+// answer in the same shapes and codes.
+let ts: TestServer;
+let token: string;
+beforeAll(async () => {
+  ts = await startTestServer();
+  token = (await ts.client().auth.login.mutate({ studentId: "S2021001", password: "password123" })).token;
+});
+afterAll(() => ts?.stop());
+
+const get = async (path: string, auth = true) => {
+  const res = await fetch(`${ts.url}/trpc/${path}`, {
+    headers: auth ? { authorization: `Bearer ${token}` } : {},
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> | unknown[] };
+};
+const enc = (v: unknown) => encodeURIComponent(JSON.stringify(v));
+
+describe("tRPC over HTTP GET", () => {
+  it("answers a query, and a batch of queries", async () => {
+    const one = await get(`branches.list`);
+    expect(one.status).toBe(200);
+    expect((one.body as { result: { data: unknown[] } }).result.data).toHaveLength(3);
+    const batch = await get(`auth.me,seats.get?batch=1&input=${enc({ 0: null, 1: { id: 3 } })}`);
+    expect(batch.status).toBe(200);
+    const [me, seat] = batch.body as { result: { data: { name?: string; code?: string } } }[];
+    expect(me?.result.data.name).toBe("Alice Johnson");
+    expect(seat?.result.data.code).toBe("ML-03");
+  });
+
+  it("gives the same error shapes as POST: 400 with a readable message, 401, 404", async () => {
+    const bad = await get(`seats.get?input=${enc({ id: "abc" })}`);
+    expect(bad.status).toBe(400);
+    const error = (bad.body as { error: { message: string; data: { code: string } } }).error;
+    expect(error.data.code).toBe("BAD_REQUEST");
+    expect(error.message).toBe("id must be a number");
+    expect((await get(`auth.me`, false)).status).toBe(401);
+    expect((await get(`seats.get?input=${enc({ id: 999 })}`)).status).toBe(404);
+    expect((await get(`nope.nothing`)).status).toBe(404);
+    const malformed = await get(`seats.get?input=%7Bnot-json`);
+    expect(malformed.status).toBe(400);
+  });
+
+  it("refuses a mutation over GET (405) and still serves mutations over POST", async () => {
+    expect((await get(`reservations.cancel?input=${enc({ id: 1 })}`)).status).toBe(405);
+    const post = await fetch(`${ts.url}/trpc/auth.login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ studentId: "S2021002", password: "password123" }),
+    });
+    expect(post.status).toBe(200);
+  });
+});
