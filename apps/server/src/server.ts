@@ -157,20 +157,6 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
       return;
     }
     if (isUnder(path, "/trpc")) {
-      // Refuse a declared oversized body before reading it; tRPC's own limit covers chunked bodies.
-      const declared = Number(req.headers["content-length"] ?? 0);
-      if (declared > env.BODY_LIMIT_BYTES) {
-        res.setHeader("connection", "close");
-        // The same shape tRPC's own PAYLOAD_TOO_LARGE has, so clients see one kind of error.
-        sendJson(res, 413, {
-          error: {
-            message: `Request body larger than ${env.BODY_LIMIT_BYTES} bytes`,
-            code: -32013,
-            data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413 },
-          },
-        });
-        return;
-      }
       trpcHandler(req, res);
       return;
     }

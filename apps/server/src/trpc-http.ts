@@ -15,12 +15,13 @@ export interface TrpcHttpOptions {
 }
 
 /**
- * tRPC over HTTP, two adapters by request shape. Reads without a body (GET: queries, the hot
- * path — seat discovery, branches, "mine") go through tRPC's fetch adapter on @hono/node-server's
- * lightweight Request, which profiling showed costs far less per call than the standalone
- * adapter's full WHATWG Request/AbortSignal construction (the REST door, served this way,
- * answered the same cached listing ~1.5× faster). Anything with a body keeps the standalone
- * adapter, whose maxBodySize also bounds chunked uploads while they stream.
+ * tRPC over HTTP, two adapters by request shape. Requests whose size is known up front (GET
+ * queries — seat discovery, branches, "mine" — and bodies with a Content-Length, refused here
+ * with 413 when too large) go through tRPC's fetch adapter on @hono/node-server's lightweight
+ * Request, which profiling showed costs far less per call than the standalone adapter's full
+ * WHATWG Request/AbortSignal construction (the REST door, served this way, answered the same
+ * cached listing ~1.5× faster). Chunked bodies keep the standalone adapter, whose maxBodySize
+ * bounds them while they stream.
  */
 export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
   const contextFor = createContextFactory(options.deps);
@@ -44,7 +45,14 @@ export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
     { overrideGlobalObjects: false },
   );
   return (req, res) => {
-    if (req.method === "GET") {
+    const declared = req.headers["content-length"];
+    if (declared !== undefined && Number(declared) > options.maxBodySize) {
+      payloadTooLarge(res, options.maxBodySize);
+      return;
+    }
+    const sizeKnown =
+      req.method === "GET" || (declared !== undefined && req.headers["transfer-encoding"] === undefined);
+    if (sizeKnown) {
       listener(req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
         res.end();
@@ -53,4 +61,18 @@ export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
     }
     standalone(req, res);
   };
+}
+
+/** The same shape tRPC's own PAYLOAD_TOO_LARGE has, so clients see one kind of error. */
+function payloadTooLarge(res: ServerResponse, limit: number): void {
+  res.writeHead(413, { "content-type": "application/json", connection: "close" });
+  res.end(
+    JSON.stringify({
+      error: {
+        message: `Request body larger than ${limit} bytes`,
+        code: -32013,
+        data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413 },
+      },
+    }),
+  );
 }
