@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type ApiConfig, type ApiDeps, createLoginLimiter, DEFAULT_AUTH, DEFAULT_RULES } from "@dlsms/api";
-import { createMemoryBus, createMemoryCache } from "@dlsms/bus";
-import { createTestDatabase, type TestDatabase } from "@dlsms/db/testing";
+import type { ApiDeps } from "@dlsms/api";
+import { createTestApi, testConfig } from "@dlsms/api/testing";
+import type { TestDatabase } from "@dlsms/db/testing";
 import { pino } from "pino";
 import { type GrpcDoor, startGrpcServer } from "../src/grpc/server";
 import { createRestHandler, type RestDoor } from "../src/rest";
@@ -25,21 +25,10 @@ export interface Doors {
 export const TEST_SECRET = "doors-test-secret-doors-test-secret";
 
 export async function startDoors(options: { keepaliveMs?: number } = {}): Promise<Doors> {
-  const database = await createTestDatabase({ poolSize: 20 });
-  const config: ApiConfig = {
-    rules: { ...DEFAULT_RULES },
-    auth: { ...DEFAULT_AUTH, bcryptCost: 4, jwtSecret: TEST_SECRET, loginAttemptsPerIpPerMinute: 100_000 },
-  };
-  const deps: ApiDeps = {
-    db: database.db,
-    cache: createMemoryCache(),
-    bus: createMemoryBus(),
-    config,
-    loginLimiter: createLoginLimiter({
-      failuresPerMinute: config.auth.loginAttemptsPerMinute,
-      attemptsPerIpPerMinute: config.auth.loginAttemptsPerIpPerMinute,
-    }),
-  };
+  const { database, deps } = await createTestApi(
+    testConfig({ auth: { jwtSecret: TEST_SECRET, loginAttemptsPerIpPerMinute: 100_000 } }),
+    { poolSize: 20 },
+  );
   const logger = pino({ level: "silent" });
   const rest = createRestHandler({
     deps,
