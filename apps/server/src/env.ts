@@ -64,6 +64,8 @@ const schema = z
     LOGIN_FAILURES_PER_MINUTE: int(1, 10),
     LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: int(1, 600),
     BODY_LIMIT_BYTES: int(1_024, 1_048_576),
+    /** Server processes sharing PORT (node:cluster); more than 1 needs Postgres and Redis. */
+    WORKERS: int(1, 1, 64),
   })
   .superRefine((env, ctx) => {
     if (env.MAX_DURATION_MINUTES < env.MIN_DURATION_MINUTES) {
@@ -71,6 +73,14 @@ const schema = z
         code: "custom",
         path: ["MAX_DURATION_MINUTES"],
         message: "must be at least MIN_DURATION_MINUTES",
+      });
+    }
+    if (env.WORKERS > 1 && (!env.DATABASE_URL || !env.REDIS_URL)) {
+      // PGlite belongs to one process, and an in-process bus would split events between workers.
+      ctx.addIssue({
+        code: "custom",
+        path: ["WORKERS"],
+        message: "more than 1 needs DATABASE_URL (PostgreSQL) and REDIS_URL (shared events and cache)",
       });
     }
     if (env.NODE_ENV !== "production") return;

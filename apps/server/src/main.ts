@@ -1,4 +1,5 @@
 import { redactLocation } from "./backends";
+import { isSupervisor, superviseWorkers } from "./cluster";
 import { type Env, loadEnv } from "./env";
 import { createLogger } from "./logger";
 import { createDlsmsServer } from "./server";
@@ -14,6 +15,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(env);
+  if (isSupervisor(env.WORKERS)) {
+    superviseWorkers(env.WORKERS, logger);
+    return;
+  }
   const server = await createDlsmsServer({ env, logger });
   const { cache, bus } = server.deps;
   const redis = env.REDIS_URL ? redactLocation(env.REDIS_URL) : undefined;

@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createTestDatabase, testEnv as dbTestEnv } from "@dlsms/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // The real entry point as an operator runs it: boot on PGlite, SIGTERM, boot again on the same
@@ -134,4 +135,41 @@ describe("the real entry point", () => {
     expect(bad.output()).toMatch(/JWT_SECRET/);
     expect(bad.output()).toMatch(/ADMIN_PASSWORD/);
   }, 60_000);
+});
+
+describe.runIf(dbTestEnv.DATABASE_URL && dbTestEnv.REDIS_URL)("WORKERS > 1 (Postgres + Redis)", () => {
+  it("supervises that many server processes on one port and stops them all on SIGTERM", async () => {
+    const database = await createTestDatabase({ poolSize: 2 });
+    try {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const running = launch({
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        GRPC_PORT: "off",
+        WORKERS: "2",
+        DATABASE_URL: database.url ?? "",
+        REDIS_URL: dbTestEnv.REDIS_URL ?? "",
+        REDIS_NAMESPACE: `boot-${port}`,
+        BCRYPT_COST: "4",
+      });
+      await waitHealthy(url, running);
+      for (let i = 0; i < 100 && running.output().split("DL-SMS listening").length < 3; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(running.output().split("DL-SMS listening").length - 1).toBe(2);
+      const login = await call(url, "auth.login", { studentId: "S2021001", password: "password123" });
+      expect(login.body.result?.data?.user?.name).toBe("Alice Johnson");
+      running.child.kill("SIGTERM");
+      expect(await running.exited).toBe(0);
+    } finally {
+      await database.destroy();
+    }
+  });
+
+  it("refuses WORKERS > 1 without Postgres and Redis", async () => {
+    const running = launch({ WORKERS: "2", PORT: "0" });
+    expect(await running.exited).toBe(1);
+    expect(running.output()).toContain("WORKERS");
+  });
 });
