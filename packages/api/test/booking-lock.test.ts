@@ -32,15 +32,13 @@ it("counts a student's upcoming reservations only after taking their row lock", 
   });
   const other = api.database.db.transaction(async (tx) => {
     await tx.execute(sql`select 1 from users where id = ${student} for no key update`);
-    await tx
-      .insert(reservations)
-      .values({
-        userId: student,
-        seatId: 21,
-        startTime: dayAt(3, 8),
-        endTime: dayAt(3, 9),
-        status: "CONFIRMED",
-      });
+    await tx.insert(reservations).values({
+      userId: student,
+      seatId: 21,
+      startTime: dayAt(3, 8),
+      endTime: dayAt(3, 9),
+      status: "CONFIRMED",
+    });
     holding();
     await gate;
   });
