@@ -60,10 +60,10 @@ export async function loginWithKeyboard(page: Page, studentId: string, password 
   await page.getByRole("heading", { name: "Find a seat" }).waitFor();
 }
 
-export async function login(page: Page, studentId: string): Promise<void> {
+export async function login(page: Page, studentId: string, password = PASSWORD): Promise<void> {
   await page.goto("/");
   await page.getByLabel("Student ID").fill(studentId);
-  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Log in" }).click();
   await page.getByRole("heading", { name: "Find a seat" }).waitFor();
 }

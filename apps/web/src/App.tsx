@@ -10,6 +10,7 @@ import { FinderPage } from "./pages/FinderPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { NotificationsPage } from "./pages/NotificationsPage";
 import { ReservationsPage } from "./pages/ReservationsPage";
+import { StaffPage } from "./pages/StaffPage";
 import { WaitlistPage } from "./pages/WaitlistPage";
 
 // The login form carries the zod schemas; a returning student with a stored session never needs them.
@@ -32,6 +33,7 @@ function Routes() {
           <Route path="/reservations" component={ReservationsPage} />
           <Route path="/waitlist" component={WaitlistPage} />
           <Route path="/notifications" component={NotificationsPage} />
+          <Route path="/staff" component={StaffPage} />
           <Route component={NotFoundPage} />
         </Switch>
       </Layout>

@@ -2,6 +2,7 @@ import { type ReactNode, useEffect, useRef } from "react";
 import { Link, useLocation } from "wouter";
 import { LiveNotifications } from "../features/notifications/LiveNotifications";
 import { NotificationBell } from "../features/notifications/NotificationBell";
+import { isStaff } from "../features/staff/types";
 import { OfferBanner } from "../features/waitlist/OfferBanner";
 import { auth, type SessionUser } from "../lib/auth";
 
@@ -10,6 +11,8 @@ const NAV = [
   { href: "/reservations", label: "My reservations" },
   { href: "/waitlist", label: "Waitlist" },
 ];
+// Staff see one more entry; students never get a link to it (the page guards itself too).
+const STAFF_NAV = [...NAV, { href: "/staff", label: "Staff" }];
 
 export function Layout({ user, children }: { user: SessionUser; children: ReactNode }) {
   const [location] = useLocation();
@@ -46,7 +49,7 @@ export function Layout({ user, children }: { user: SessionUser; children: ReactN
         </div>
         <nav aria-label="Main">
           <ul>
-            {NAV.map((n) => (
+            {(isStaff(user.role) ? STAFF_NAV : NAV).map((n) => (
               <li key={n.href}>
                 <Link href={n.href} aria-current={location === n.href ? "page" : undefined}>
                   {n.label}

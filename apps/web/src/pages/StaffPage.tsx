@@ -1,0 +1,32 @@
+import { useEffect } from "react";
+import { Link } from "wouter";
+import { SeatMaintenance } from "../features/staff/SeatMaintenance";
+import { StaffReservations } from "../features/staff/StaffReservations";
+import { isStaff } from "../features/staff/types";
+import { UtilisationTable } from "../features/staff/UtilisationTable";
+import { useAuth } from "../lib/auth";
+
+export function StaffPage() {
+  const { session } = useAuth();
+  useEffect(() => {
+    document.title = "Staff · DL-SMS";
+  }, []);
+  // The server refuses admin.* for students anyway; this guard keeps them from a page of errors.
+  if (!isStaff(session?.user.role))
+    return (
+      <>
+        <h1>Staff only</h1>
+        <p>
+          This page is for library staff. <Link href="/">Find a seat</Link> instead.
+        </p>
+      </>
+    );
+  return (
+    <>
+      <h1>Staff</h1>
+      <UtilisationTable />
+      <StaffReservations />
+      <SeatMaintenance />
+    </>
+  );
+}
