@@ -65,7 +65,7 @@ export async function listAllReservations(
 }
 
 /**
- * Staff cancel: any HELD or CONFIRMED reservation, at any time. The student is told why
+ * Staff cancel: a HELD or CONFIRMED reservation of anyone, at any time. The student is told why
  * (RESERVATION_CANCELLED) and the freed slot goes to the waitlist, in one transaction.
  */
 export async function staffCancel(
