@@ -5,7 +5,7 @@ import { NotFound, RuleViolation } from "../errors";
 import { parseLibraryTime } from "../time";
 import type { Effects } from "./events";
 import { createNotification } from "./notifications.service";
-import { offerFreedSlot } from "./offers";
+import { seatFreed } from "./offers";
 import { type ReservationView, toReservationView } from "./views";
 
 export interface StaffReservationView extends ReservationView {
@@ -86,7 +86,7 @@ export async function staffCancel(
       .update(waitlist)
       .set({ status: "LEFT" })
       .where(and(eq(waitlist.offerReservationId, id), eq(waitlist.status, "OFFERED")));
-    effects.seat(cancelled.seatId, "cancelled").notify(
+    effects.notify(
       await createNotification(tx, cancelled.userId, "RESERVATION_CANCELLED", {
         reservationId: cancelled.id,
         seatId: cancelled.seatId,
@@ -95,9 +95,9 @@ export async function staffCancel(
         reason: reason ?? "Cancelled by library staff",
       }),
     );
-    await offerFreedSlot(
+    await seatFreed(
       tx,
-      { seatId: cancelled.seatId, from: cancelled.startTime, to: cancelled.endTime },
+      { seatId: cancelled.seatId, from: cancelled.startTime, to: cancelled.endTime, reason: "cancelled" },
       rules,
       effects,
     );

@@ -4,7 +4,7 @@ import type { BookingRules } from "../config";
 import { RuleViolation } from "../errors";
 import { formatForPeople } from "../time";
 import type { Effects } from "./events";
-import { offerFreedSlot } from "./offers";
+import { seatFreed } from "./offers";
 import { checkInWindow, findOwnReservation } from "./reservation-queries";
 import { type ReservationView, toReservationView } from "./views";
 
@@ -77,11 +77,10 @@ export async function cancel(
       )
       .returning();
     if (cancelled) {
-      effects.seat(cancelled.seatId, "cancelled");
       // Same transaction: the freed slot goes to the first waiter, or to nobody twice.
-      await offerFreedSlot(
+      await seatFreed(
         tx,
-        { seatId: cancelled.seatId, from: cancelled.startTime, to: cancelled.endTime },
+        { seatId: cancelled.seatId, from: cancelled.startTime, to: cancelled.endTime, reason: "cancelled" },
         rules,
         effects,
       );
@@ -134,10 +133,9 @@ export async function release(
       .where(and(eq(reservations.id, id), eq(reservations.status, "CHECKED_IN")))
       .returning();
     if (released) {
-      effects.seat(released.seatId, "released");
-      await offerFreedSlot(
+      await seatFreed(
         tx,
-        { seatId: released.seatId, from: released.endTime, to: previous.endTime },
+        { seatId: released.seatId, from: released.endTime, to: previous.endTime, reason: "released" },
         rules,
         effects,
       );

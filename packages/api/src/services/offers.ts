@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { addMinutes, MINUTE_MS } from "../time";
 import { pgTime } from "./availability";
-import type { Effects } from "./events";
+import type { Effects, SeatChangeReason } from "./events";
 import { createNotification } from "./notifications.service";
 
 interface Candidate {
@@ -17,7 +17,8 @@ const CANDIDATES_PER_FREED_SLOT = 25;
 
 /**
  * A seat has just become free for [from, to) — call this in the SAME transaction as the change
- * that freed it. The earliest waiting entry that matches (this seat, or any seat of its branch
+ * that freed it. It records the seat change (`reason`) for live listeners and caches, and the
+ * earliest waiting entry that matches (this seat, or any seat of its branch
  * with the wanted amenities) and whose window overlaps gets an OFFER: a HELD reservation for
  * its window and a notification. First come, first served.
  *
@@ -26,12 +27,13 @@ const CANDIDATES_PER_FREED_SLOT = 25;
  * holds another overlapping reservation, is skipped for the next one. Candidate entries are
  * locked SKIP LOCKED so two concurrent frees never offer the same entry twice.
  */
-export async function offerFreedSlot(
+export async function seatFreed(
   tx: Database,
-  freed: { seatId: number; from: Date; to: Date },
+  freed: { seatId: number; from: Date; to: Date; reason: SeatChangeReason },
   rules: BookingRules,
   effects: Effects,
 ): Promise<{ reservationId: number; userId: number } | null> {
+  effects.seat(freed.seatId, freed.reason);
   const now = new Date();
   const from = freed.from < now ? now : freed.from;
   if (freed.to.getTime() - from.getTime() < MINUTE_MS) return null;

@@ -4,7 +4,7 @@ import type { BookingRules } from "../config";
 import { pgTime } from "./availability";
 import { Effects } from "./events";
 import { createNotification } from "./notifications.service";
-import { offerFreedSlot } from "./offers";
+import { seatFreed } from "./offers";
 import { endOffer } from "./waitlist.service";
 
 export interface SweepResult {
@@ -57,7 +57,7 @@ export async function runSweep(
         .returning();
       if (!row) return; // another instance (or a check-in) got there first
       result.noShows++;
-      effects.seat(row.seatId, "no_show").notify(
+      effects.notify(
         await createNotification(tx, row.userId, "NO_SHOW", {
           reservationId: row.id,
           seatId: row.seatId,
@@ -65,7 +65,12 @@ export async function runSweep(
           endTime: row.endTime.toISOString(),
         }),
       );
-      await offerFreedSlot(tx, { seatId: row.seatId, from: now, to: row.endTime }, rules, effects);
+      await seatFreed(
+        tx,
+        { seatId: row.seatId, from: now, to: row.endTime, reason: "no_show" },
+        rules,
+        effects,
+      );
     });
   }
 

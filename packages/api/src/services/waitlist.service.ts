@@ -5,7 +5,7 @@ import type { BookingRules } from "../config";
 import { NotFound, RuleViolation } from "../errors";
 import { parseLibraryTime } from "../time";
 import type { Effects } from "./events";
-import { offerFreedSlot } from "./offers";
+import { seatFreed } from "./offers";
 import { iso, type ReservationView, toReservationView, type WaitlistEntryView } from "./views";
 
 const MAX_OPEN_ENTRIES_PER_USER = 10;
@@ -176,10 +176,14 @@ export async function endOffer(
     .update(waitlist)
     .set({ status: how })
     .where(and(eq(waitlist.offerReservationId, ended.id), eq(waitlist.status, "OFFERED")));
-  effects.seat(ended.seatId, how === "EXPIRED" ? "expired" : "declined");
-  await offerFreedSlot(
+  await seatFreed(
     tx,
-    { seatId: ended.seatId, from: ended.startTime, to: ended.endTime },
+    {
+      seatId: ended.seatId,
+      from: ended.startTime,
+      to: ended.endTime,
+      reason: how === "EXPIRED" ? "expired" : "declined",
+    },
     rules,
     effects,
   );
