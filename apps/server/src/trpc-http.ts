@@ -4,6 +4,7 @@ import { getRequestListener } from "@hono/node-server";
 import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { withCachedReads } from "./cached-reads";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -44,7 +45,7 @@ export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
       }),
     { overrideGlobalObjects: false },
   );
-  return (req, res) => {
+  return withCachedReads(options.deps, (req, res) => {
     const declared = req.headers["content-length"];
     if (declared !== undefined && Number(declared) > options.maxBodySize) {
       payloadTooLarge(res, options.maxBodySize);
@@ -60,7 +61,7 @@ export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
       return;
     }
     standalone(req, res);
-  };
+  });
 }
 
 /** The same shape tRPC's own PAYLOAD_TOO_LARGE has, so clients see one kind of error. */

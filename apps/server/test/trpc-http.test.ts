@@ -54,3 +54,51 @@ describe("tRPC over HTTP GET", () => {
     expect(post.status).toBe(200);
   });
 });
+
+describe("repeated seats.list / branches.list reads (answered from the stored bytes)", () => {
+  const raw = async (path: string, auth = `Bearer ${token}`) => {
+    const res = await fetch(`${ts.url}/trpc/${path}`, { headers: { authorization: auth } });
+    const headers = Object.fromEntries(
+      ["content-type", "vary", "content-length"].map((h) => [h, res.headers.get(h)]),
+    );
+    return { status: res.status, headers, text: await res.text() };
+  };
+  const tomorrow = (h: number) => {
+    const d = new Date(Date.now() + 24 * 3_600_000);
+    d.setUTCHours(h, 0, 0, 0);
+    return d.toISOString();
+  };
+  const window = { branch: "Main Library", startTime: tomorrow(13), endTime: tomorrow(15) };
+
+  it("sends the same status, headers and bytes as tRPC's own first answer", async () => {
+    for (const path of [`seats.list?input=${enc(window)}`, "branches.list", `branches.list?input=null`]) {
+      const first = await raw(path);
+      const again = await raw(path);
+      expect(first.status).toBe(200);
+      expect(again).toEqual(first);
+    }
+  });
+
+  it("shows a booking to the very next read", async () => {
+    const path = `seats.list?input=${enc(window)}`;
+    await raw(path);
+    await raw(path);
+    await ts
+      .client(token)
+      .reservations.create.mutate({ seatId: 2, startTime: window.startTime, endTime: window.endTime });
+    const seats = JSON.parse((await raw(path)).text).result.data as { id: number; available: boolean }[];
+    expect(seats.find((s) => s.id === 2)?.available).toBe(false);
+  });
+
+  it("still refuses a missing or forged token and bad input on a warm listing", async () => {
+    const path = `seats.list?input=${enc(window)}`;
+    await raw(path);
+    expect((await raw(path, "")).status).toBe(401);
+    expect((await raw(path, `Bearer ${token}x`)).status).toBe(401);
+    const bad = await raw(`seats.list?input=${enc({ ...window, hasPower: "yes" })}`);
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.text).error.message).toBe("hasPower must be true or false");
+    const batch = await get(`seats.list?batch=1&input=${enc({ 0: window })}`);
+    expect(batch.status).toBe(200);
+  });
+});

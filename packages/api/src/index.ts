@@ -1,5 +1,6 @@
 export { type SessionUser, signToken, verifyToken } from "./auth/jwt";
 export { createLoginLimiter, type LoginLimiter } from "./auth/limiter";
+export { cachedReadAnswer, isCachedReadPath } from "./cached-reads";
 export * from "./config";
 export * from "./context";
 export * from "./errors";

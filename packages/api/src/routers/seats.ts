@@ -4,7 +4,7 @@ import { seatAvailabilityInput, seatGetInput, seatsListInput, seatsOnChangeInput
 import type { TRPCRouterRecord } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { SEAT_CHANGES_CHANNEL, type SeatChangeMessage, type SeatChangeReason } from "../services/events";
-import { cachedListing } from "../services/listing-cache";
+import { cachedListing, seatsListingKey } from "../services/listing-cache";
 import { getSeat, listSeats, seatAvailability } from "../services/seats.service";
 import { protectedProcedure } from "../trpc";
 import { assertSessionAlive, endAtExpiry } from "./session";
@@ -19,7 +19,7 @@ export interface SeatChangeEvent {
 export const seatsRouter = {
   list: protectedProcedure.input(seatsListInput.optional()).query(({ ctx, input }) => {
     const filters = input ?? {};
-    return cachedListing(ctx.cache, `seats:list:${JSON.stringify(filters)}`, () =>
+    return cachedListing(ctx.cache, seatsListingKey(filters), () =>
       listSeats(ctx.db, filters, ctx.config.rules),
     );
   }),

@@ -1,8 +1,13 @@
 import type { Cache } from "@dlsms/bus";
+import type { SeatsListInput } from "@dlsms/validators";
 import { SEATS_VERSION_KEY } from "./events";
 
 /** Short TTL: bounds how far "free now" can drift as time passes without any change. */
 export const LISTING_TTL_SECONDS = 10;
+
+/** The listing cache's keys; the procedures and the cached-read fast path must agree on them. */
+export const seatsListingKey = (filters: SeatsListInput): string => `seats:list:${JSON.stringify(filters)}`;
+export const BRANCHES_LISTING_KEY = "branches:list";
 
 /**
  * Read-through cache for seat and branch listings, keyed under the current seats version.
@@ -12,29 +17,45 @@ export const LISTING_TTL_SECONDS = 10;
  * the database.
  */
 export async function cachedListing<T>(cache: Cache, key: string, load: () => Promise<T>): Promise<T> {
-  // No version readable means either a fresh system or an unreachable shared cache: bumping it
-  // then yields a key nobody has written yet, so during an outage every read goes to the
-  // database instead of trusting an entry that an invalidation may not have reached.
-  const version = (await cache.get<number>(SEATS_VERSION_KEY)) ?? (await cache.incr(SEATS_VERSION_KEY));
+  const version = await currentVersion(cache);
   const versionedKey = `${key}:v${version}`;
   const now = Date.now();
   // Profiling cached seats.list on Redis: fetching and JSON-parsing the ~30 KB listing was the
   // largest cost after serialising the answer. The version read above still goes to the shared
-  // cache on every call, so a change anywhere is seen at once; only the listing itself is
+  // cache for every request, so a change anywhere is seen at once; only the listing itself is
   // reused, and never past the expiry the shared entry was written with.
   const memo = localCopies(cache);
   const mine = memo.get(versionedKey);
   if (mine && mine.expiresAt > now) return mine.value as T;
   const hit = await cache.get<Envelope<T>>(versionedKey);
   if (hit !== undefined && typeof hit.expiresAt === "number" && hit.expiresAt > now) {
-    remember(memo, versionedKey, hit);
+    remember(memo, versionedKey, { value: hit.value, expiresAt: hit.expiresAt });
     return hit.value;
   }
   const value = await load();
   const entry: Envelope<T> = { value, expiresAt: now + LISTING_TTL_SECONDS * 1000 };
   await cache.set(versionedKey, entry, LISTING_TTL_SECONDS);
-  remember(memo, versionedKey, entry);
+  remember(memo, versionedKey, { ...entry });
   return value;
+}
+
+/**
+ * The answer bytes for a listing this process already holds, fresh under the current version,
+ * or undefined (then the caller takes the ordinary path, which loads and remembers it).
+ * `wrap` turns the listing's JSON into the transport's answer; it runs once per listing copy,
+ * so repeated reads of a popular window cost a version read and a map lookup, not a
+ * serialisation of ~35 KB.
+ */
+export async function cachedListingAnswer(
+  cache: Cache,
+  key: string,
+  wrap: (listingJson: string) => Buffer,
+): Promise<Buffer | undefined> {
+  const version = await currentVersion(cache);
+  const copy = localCopies(cache).get(`${key}:v${version}`);
+  if (!copy || copy.expiresAt <= Date.now()) return undefined;
+  if (!copy.answer) copy.answer = wrap(JSON.stringify(copy.value));
+  return copy.answer;
 }
 
 /** What the shared cache holds: the listing and when it stops being fresh (epoch ms). */
@@ -43,11 +64,16 @@ interface Envelope<T> {
   expiresAt: number;
 }
 
+/** This process's copy of a listing, and its serialised answer once one was asked for. */
+interface LocalCopy extends Envelope<unknown> {
+  answer?: Buffer;
+}
+
 /** Per-process copies, per cache (two in-process instances in tests keep separate copies). */
-const copies = new WeakMap<Cache, Map<string, Envelope<unknown>>>();
+const copies = new WeakMap<Cache, Map<string, LocalCopy>>();
 const MAX_LOCAL_COPIES = 256;
 
-function localCopies(cache: Cache): Map<string, Envelope<unknown>> {
+function localCopies(cache: Cache): Map<string, LocalCopy> {
   let memo = copies.get(cache);
   if (!memo) {
     memo = new Map();
@@ -56,7 +82,7 @@ function localCopies(cache: Cache): Map<string, Envelope<unknown>> {
   return memo;
 }
 
-function remember(memo: Map<string, Envelope<unknown>>, key: string, entry: Envelope<unknown>): void {
+function remember(memo: Map<string, LocalCopy>, key: string, entry: LocalCopy): void {
   memo.delete(key);
   memo.set(key, entry);
   // Varied windows make many one-off keys: drop the oldest so the map stays small.
@@ -64,4 +90,53 @@ function remember(memo: Map<string, Envelope<unknown>>, key: string, entry: Enve
     const oldest = memo.keys().next().value;
     if (oldest !== undefined) memo.delete(oldest);
   }
+}
+
+const versionReaders = new WeakMap<Cache, () => Promise<number>>();
+
+/**
+ * The seats version as the shared cache holds it now. No version readable means either a fresh
+ * system or an unreachable shared cache: bumping it then yields a key nobody has written yet,
+ * so during an outage every read goes to the database instead of trusting an entry that an
+ * invalidation may not have reached.
+ */
+export function currentVersion(cache: Cache): Promise<number> {
+  let read = versionReaders.get(cache);
+  if (!read) {
+    read = coalescedRead(
+      async () => (await cache.get<number>(SEATS_VERSION_KEY)) ?? (await cache.incr(SEATS_VERSION_KEY)),
+    );
+    versionReaders.set(cache, read);
+  }
+  return read();
+}
+
+/**
+ * Shares one read among the requests that want it, without ever answering a request with a
+ * read that was SENT before the request arrived (which could predate a change the requester
+ * already saw acknowledged). A caller arriving while a read is out waits for the next one,
+ * which goes out as soon as the current one returns; everyone arriving meanwhile shares it.
+ * Under load that is one shared-cache round trip per batch of requests instead of per request.
+ */
+export function coalescedRead<T>(fetch: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | undefined;
+  let next: Promise<T> | undefined;
+  const send = (): Promise<T> => {
+    const sent: Promise<T> = fetch().finally(() => {
+      if (inFlight === sent) inFlight = undefined;
+    });
+    inFlight = sent;
+    return sent;
+  };
+  return () => {
+    if (!inFlight) return send();
+    if (!next) {
+      const settle = () => {
+        next = undefined;
+        return send();
+      };
+      next = inFlight.then(settle, settle);
+    }
+    return next;
+  };
 }

@@ -1,0 +1,53 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type ApiDeps, cachedReadAnswer, isCachedReadPath } from "@dlsms/api";
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** tRPC's envelope for a successful non-batched query (no transformer): `{"result":{"data":…}}`. */
+const wrapAsTrpcResult = (listingJson: string) => Buffer.from(`{"result":{"data":${listingJson}}}`);
+
+/** The headers tRPC's fetch adapter sends with such an answer. */
+const TRPC_JSON_HEADERS = { "content-type": "application/json", vary: "trpc-accept, accept" };
+
+/**
+ * Repeated GETs of `seats.list` / `branches.list` answered with the bytes tRPC produced for
+ * the same listing copy. --cpu-prof of cached seat discovery showed ~1/3 of the server's time
+ * in serialising the ~35 KB answer again for every request, and most of the rest in tRPC's
+ * per-call pipeline. The answer is the same for every signed-in user, so this checks what the
+ * procedure checks (a valid, unexpired token; valid input; the listing fresh under the current
+ * seats version) and then writes the stored bytes. Anything it does not recognise — a batch, a
+ * streaming accept header, a first read, bad input, no token — goes to `next` (tRPC), which
+ * answers and fills the copy for the next caller.
+ */
+export function withCachedReads(deps: ApiDeps, next: Handler): Handler {
+  return (req, res) => {
+    const call = req.method === "GET" ? cachedReadCall(req) : undefined;
+    if (!call) {
+      next(req, res);
+      return;
+    }
+    cachedReadAnswer(deps, call, wrapAsTrpcResult).then(
+      (answer) => {
+        if (!answer) return next(req, res);
+        res.writeHead(200, { ...TRPC_JSON_HEADERS, "content-length": answer.length });
+        res.end(answer);
+      },
+      () => next(req, res),
+    );
+  };
+}
+
+function cachedReadCall(req: IncomingMessage) {
+  if (req.headers["trpc-accept"] !== undefined) return undefined;
+  const url = req.url ?? "";
+  const q = url.indexOf("?");
+  const path = url.slice("/trpc/".length, q === -1 ? undefined : q);
+  if (!url.startsWith("/trpc/") || !isCachedReadPath(path)) return undefined;
+  let rawInput: string | undefined;
+  if (q !== -1) {
+    const params = new URLSearchParams(url.slice(q + 1));
+    for (const name of params.keys()) if (name !== "input") return undefined;
+    rawInput = params.get("input") ?? undefined;
+  }
+  return { path, rawInput, authorization: req.headers.authorization };
+}

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { signToken } from "../src/auth/jwt";
+import { cachedReadAnswer } from "../src/cached-reads";
+import { coalescedRead, LISTING_TTL_SECONDS } from "../src/services/listing-cache";
+import { createTestApi, type TestApi } from "../src/testing";
+import { dayAt, slot } from "./helpers";
+
+let api: TestApi;
+let bearer: string;
+beforeAll(async () => {
+  api = await createTestApi();
+  bearer = `Bearer ${await api.tokenFor(1)}`;
+});
+afterAll(() => api?.destroy());
+
+const wrap = (json: string) => Buffer.from(`{"result":{"data":${json}}}`);
+const window = {
+  branch: "Main Library",
+  startTime: dayAt(2, 9).toISOString(),
+  endTime: dayAt(2, 11).toISOString(),
+};
+const answer = (rawInput: string | undefined, authorization = bearer, path = "seats.list") =>
+  cachedReadAnswer(api.deps, { path, rawInput, authorization }, wrap);
+
+describe("cached read answers (the transport's fast path for seats.list / branches.list)", () => {
+  it("has nothing until the procedure has produced the listing, then exactly its JSON", async () => {
+    const raw = JSON.stringify({ ...window, hasPower: true });
+    expect(await answer(raw)).toBeUndefined();
+    const listing = await (await api.as(1)).seats.list({ ...window, hasPower: true });
+    const bytes = await answer(raw);
+    expect(bytes?.toString()).toBe(JSON.stringify({ result: { data: listing } }));
+    // The same copy serves again without being serialised a second time.
+    expect(await answer(raw)).toBe(bytes);
+  });
+
+  it("serves branches.list for absent, null or any well-formed input, as tRPC would", async () => {
+    const listing = await (await api.as(1)).branches.list();
+    const expected = JSON.stringify({ result: { data: listing } });
+    for (const raw of [undefined, "null", "{}"]) {
+      expect((await answer(raw, bearer, "branches.list"))?.toString()).toBe(expected);
+    }
+    expect(await answer("{not json", bearer, "branches.list")).toBeUndefined();
+  });
+
+  it("answers nothing after a booking changes availability, until the procedure reads again", async () => {
+    const raw = JSON.stringify(window);
+    const before = await (await api.as(1)).seats.list(window);
+    expect((await answer(raw))?.toString()).toBe(JSON.stringify({ result: { data: before } }));
+    await (await api.as(2)).reservations.create(slot(1, dayAt(2, 9), dayAt(2, 10)));
+    expect(await answer(raw)).toBeUndefined();
+    const after = await (await api.as(1)).seats.list(window);
+    expect(after.find((s) => s.id === 1)?.available).toBe(false);
+    expect((await answer(raw))?.toString()).toBe(JSON.stringify({ result: { data: after } }));
+  });
+
+  it("answers nothing once the listing's freshness has run out", async () => {
+    const raw = JSON.stringify({ branch: "Science Library" });
+    await (await api.as(1)).seats.list({ branch: "Science Library" });
+    expect(await answer(raw)).toBeDefined();
+    const now = Date.now();
+    const clock = vi.spyOn(Date, "now").mockReturnValue(now + LISTING_TTL_SECONDS * 1000 + 1);
+    try {
+      expect(await answer(raw)).toBeUndefined();
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it("leaves every doubtful call to the procedure: no, forged or expired token; bad input; other paths", async () => {
+    const raw = JSON.stringify(window);
+    await (await api.as(1)).seats.list(window);
+    expect(await answer(raw)).toBeDefined();
+    expect(await answer(raw, "")).toBeUndefined();
+    expect(await answer(raw, `${bearer}x`)).toBeUndefined();
+    const u = await (await api.as(1)).auth.me();
+    const expired = await signToken(u, api.deps.config.auth.jwtSecret, -1 / 3600);
+    expect(await answer(raw, `Bearer ${expired.token}`)).toBeUndefined();
+    expect(await answer(JSON.stringify({ ...window, hasPower: "yes" }))).toBeUndefined();
+    expect(await answer(JSON.stringify({ startTime: window.startTime }))).toBeUndefined();
+    expect(await answer("{not json")).toBeUndefined();
+    expect(await answer(raw, bearer, "reservations.mine")).toBeUndefined();
+  });
+});
+
+describe("coalescedRead", () => {
+  it("shares reads among concurrent callers but never answers with a read sent before the call", async () => {
+    let sent = 0;
+    let value = 0;
+    const pending: Array<() => void> = [];
+    const read = coalescedRead(async () => {
+      sent += 1;
+      const seen = value; // what the shared store holds when this read reaches it
+      await new Promise<void>((resolve) => pending.push(resolve));
+      return seen;
+    });
+    const first = read();
+    value = 1; // a change acknowledged after the first read went out
+    const later = Array.from({ length: 50 }, () => read());
+    expect(sent).toBe(1);
+    pending.shift()?.();
+    expect(await first).toBe(0);
+    await vi.waitFor(() => expect(sent).toBe(2));
+    pending.shift()?.();
+    // Every caller that arrived after the change sees it, with one read for all fifty.
+    expect(await Promise.all(later)).toEqual(Array(50).fill(1));
+    expect(sent).toBe(2);
+  });
+
+  it("passes a failed read to its callers and recovers with the next one", async () => {
+    let fail = true;
+    const read = coalescedRead(async () => {
+      if (fail) throw new Error("cache down");
+      return 7;
+    });
+    await expect(read()).rejects.toThrow("cache down");
+    fail = false;
+    expect(await read()).toBe(7);
+  });
+});
