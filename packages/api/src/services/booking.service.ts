@@ -1,11 +1,10 @@
-import { type Database, reservations, seats } from "@dlsms/db";
+import { type Database, reservations, seats, transactionInOneTrip } from "@dlsms/db";
 import type { CreateReservationInput } from "@dlsms/validators";
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { Conflict, NotFound, RuleViolation } from "../errors";
 import { addMinutes, formatForPeople, parseLibraryTime } from "../time";
 import { activeOverlapping, pgTime } from "./availability";
-import { rowsOf } from "./offers";
 import { ACTIVE_SQL, col, iso } from "./reservation-queries";
 import type { ReservationView } from "./views";
 
@@ -40,37 +39,35 @@ export async function createReservation(
   const now = new Date();
   checkBookingTimes(start, end, now, rules);
 
-  return db.transaction(async (tx) => {
-    // Two statements sent together (postgres.js pipelines a transaction's queries on its
-    // connection; PGlite runs them in call order): one round trip where there were four
-    // (seat, lock, count, insert). The first waits for this student's row lock, which
-    // serialises their bookings. Postgres executes a connection's statements one after the
-    // other, so the second starts, and takes its READ COMMITTED snapshot, only once the lock
-    // is held: its count sees every booking committed by an earlier holder. Counting in the
-    // locking statement itself would NOT be safe (its snapshot predates the wait), so the
-    // issue order is the guarantee: keep the lock call first.
-    const locked = tx.execute(sql`select 1 from users where id = ${userId} for no key update`);
-    const attempted = tx.execute(attemptBooking(userId, input.seatId, start, end, now, rules));
-    const [, result] = await Promise.all([locked, attempted]);
-    const [r] = rowsOf<Attempt>(result);
-    if (!r) throw new Error("the booking statement returned no row");
-    if (r.id !== null) return toView(r, r.id);
-    if (r.seatCode === null) throw new NotFound(`Seat ${input.seatId} does not exist`);
-    if (r.seatStatus !== "ACTIVE") {
-      throw new RuleViolation(`Seat ${r.seatCode} is under maintenance and cannot be booked right now`);
-    }
-    if (r.upcoming >= rules.maxUpcomingReservations) {
-      throw new RuleViolation(
-        `You already have ${rules.maxUpcomingReservations} upcoming reservations, the most allowed. Cancel one to book another.`,
-      );
-    }
-    if (r.ownStart !== null && r.ownEnd !== null) {
-      throw ownOverlap(r.ownCode ?? "", new Date(r.ownStart), new Date(r.ownEnd), zone);
-    }
-    if (r.seatTaken) throw seatTaken(r.seatCode);
-    // What blocked the insert committed after this statement's snapshot: look again.
-    throw await explainConflict(tx, userId, r.seatCode, start, end, zone);
-  });
+  // The lock and the attempt in one transaction sent as one write (transactionInOneTrip): one
+  // round trip where there were three (BEGIN, the work, COMMIT). The first statement waits for
+  // this student's row lock, which serialises their bookings. Postgres executes a connection's
+  // statements one after the other, so the second starts, and takes its READ COMMITTED
+  // snapshot, only once the lock is held: its count sees every booking committed by an earlier
+  // holder. Counting in the locking statement itself would NOT be safe (its snapshot predates
+  // the wait), so the statement order is the guarantee: keep the lock first.
+  const [, attempted] = await transactionInOneTrip(db, [
+    sql`select 1 from users where id = ${userId} for no key update`,
+    attemptBooking(userId, input.seatId, start, end, now, rules),
+  ]);
+  const r = attempted?.[0] as Attempt | undefined;
+  if (!r) throw new Error("the booking statement returned no row");
+  if (r.id !== null) return toView(r, r.id);
+  if (r.seatCode === null) throw new NotFound(`Seat ${input.seatId} does not exist`);
+  if (r.seatStatus !== "ACTIVE") {
+    throw new RuleViolation(`Seat ${r.seatCode} is under maintenance and cannot be booked right now`);
+  }
+  if (r.upcoming >= rules.maxUpcomingReservations) {
+    throw new RuleViolation(
+      `You already have ${rules.maxUpcomingReservations} upcoming reservations, the most allowed. Cancel one to book another.`,
+    );
+  }
+  if (r.ownStart !== null && r.ownEnd !== null) {
+    throw ownOverlap(r.ownCode ?? "", new Date(r.ownStart), new Date(r.ownEnd), zone);
+  }
+  if (r.seatTaken) throw seatTaken(r.seatCode);
+  // What blocked the insert committed after the attempt's snapshot: look again.
+  throw await explainConflict(db, userId, r.seatCode, start, end, zone);
 }
 
 /** One row: the reservation's wire columns when inserted (else nulls), and why not. */
