@@ -112,6 +112,11 @@ export const reservations = pgTable(
       .on(t.seatId, t.startTime, t.endTime)
       .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN')`),
     index("reservations_user_start_idx").on(t.userId, t.startTime),
+    // A student's active reservations: the booking's upcoming count reads it without touching
+    // the table (index-only), and "mine (upcoming)" walks it in start order with no sort.
+    index("reservations_user_active_idx")
+      .on(t.userId, t.startTime, t.endTime)
+      .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN')`),
     index("reservations_sweep_idx")
       .on(t.status, t.startTime)
       .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN')`),

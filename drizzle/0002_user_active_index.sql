@@ -1,0 +1,1 @@
+CREATE INDEX "reservations_user_active_idx" ON "reservations" USING btree ("user_id","start_time","end_time") WHERE "reservations"."status" in ('HELD', 'CONFIRMED', 'CHECKED_IN');
