@@ -1,6 +1,6 @@
 import { deliver } from "./deliver";
 import { createHealth } from "./health";
-import { closeRedis, connectRedis } from "./redis-connection";
+import { BATCHED, closeRedis, connectRedis } from "./redis-connection";
 import type { Bus, BusHandler, BusLogger, Subscription } from "./types";
 
 export interface RedisBusOptions {
@@ -20,7 +20,7 @@ type Settle = (live: boolean) => void;
  */
 export function createRedisBus(url: string, options: RedisBusOptions = {}): Bus {
   const { logger } = options;
-  const pubConn = connectRedis(url, "dlsms-bus-pub");
+  const pubConn = connectRedis(url, "dlsms-bus-pub", BATCHED);
   const subConn = connectRedis(url, "dlsms-bus-sub", { autoResubscribe: false });
   const { redis: pub } = pubConn;
   const { redis: sub } = subConn;

@@ -1,5 +1,5 @@
 import { createHealth } from "./health";
-import { closeRedis, connectRedis } from "./redis-connection";
+import { BATCHED, closeRedis, connectRedis } from "./redis-connection";
 import type { BusLogger, Cache } from "./types";
 
 export interface RedisCacheOptions {
@@ -13,7 +13,7 @@ export interface RedisCacheOptions {
  * before the outage cannot outlive an invalidation that happened during it.
  */
 export function createRedisCache(url: string, options: RedisCacheOptions = {}): Cache {
-  const { redis, started } = connectRedis(url, "dlsms-cache");
+  const { redis, started } = connectRedis(url, "dlsms-cache", BATCHED);
   const pendingDel = new Set<string>();
   const pendingIncr = new Set<string>();
   /** Last value seen (or handed out) per counter, so the fallback keeps counting upwards. */
