@@ -22,6 +22,7 @@ export interface BenchContext {
 export interface SqlCeilings {
   gist: Measurement;
   btree: Measurement;
+  mine: Measurement;
   insert: Measurement;
 }
 

@@ -36,7 +36,8 @@ export interface BenchDatabase {
   url: string | undefined;
   dataDir: string | undefined;
   open(poolSize?: number): Promise<DbHandle>;
-  destroy(): Promise<void>;
+  /** Drops the database (or data dir) unless `keep`; always lets go of its connections. */
+  destroy(options?: { keep?: boolean }): Promise<void>;
 }
 
 export async function createBenchDatabase(baseUrl: string | undefined): Promise<BenchDatabase> {
@@ -48,7 +49,9 @@ export async function createBenchDatabase(baseUrl: string | undefined): Promise<
       url: undefined,
       dataDir,
       open: () => createDatabase({ dataDir }),
-      destroy: () => rm(dataDir, { recursive: true, force: true }),
+      destroy: async (options) => {
+        if (!options?.keep) await rm(dataDir, { recursive: true, force: true });
+      },
     };
   }
   const name = `dlsms_bench_${Date.now()}_${randomBytes(3).toString("hex")}`;
@@ -62,8 +65,8 @@ export async function createBenchDatabase(baseUrl: string | undefined): Promise<
     url: url.toString(),
     dataDir: undefined,
     open: (poolSize) => createDatabase({ databaseUrl: url.toString(), poolSize: poolSize ?? 4 }),
-    async destroy() {
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    async destroy(options) {
+      if (!options?.keep) await admin.unsafe(`drop database if exists "${name}" with (force)`);
       await admin.end({ timeout: 5 });
     },
   };

@@ -37,6 +37,8 @@ const schema = z.object({
   BENCH_BCRYPT_COST: int(4, 10),
   /** Extra env for the server process, "K=V,K=V" (e.g. to compare settings). */
   BENCH_SERVER_ENV: z.string().default(""),
+  /** Keep the bench database (Postgres) or data dir (PGlite) afterwards, to look at its plans. */
+  BENCH_KEEP_DATABASE: z.stringbool().default(false),
 });
 
 export type BenchEnv = z.infer<typeof schema>;

@@ -47,6 +47,34 @@ export const BTREE_DISCOVERY_SQL = `select ${SEAT_COLUMNS},
 export const INSERT_SQL = `insert into reservations (user_id, seat_id, start_time, end_time, status)
   values ($1, $2, $3, $4, 'CONFIRMED') on conflict do nothing returning *`;
 
+const ISO = (expr: string) => `to_char((${expr}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** reservations.mine (upcoming) as the server asks it (reservation-queries.ts), default rules. */
+export const MINE_SQL = `select r.id, r.seat_id as "seatId", r.user_id as "userId",
+  ${ISO("r.start_time")} as "startTime", ${ISO("r.end_time")} as "endTime", r.status,
+  ${ISO("r.checked_in_at")} as "checkedInAt", ${ISO("r.expires_at")} as "expiresAt",
+  ${ISO("r.created_at")} as "createdAt",
+  ${ISO("r.start_time - 15 * interval '1 minute'")} as "checkInOpensAt",
+  ${ISO("r.start_time + 15 * interval '1 minute'")} as "checkInClosesAt",
+  s.code as "seatCode", b.name as branch, s.area, s.has_power as "hasPower", s.has_monitor as "hasMonitor"
+  from reservations r join seats s on s.id = r.seat_id join branches b on b.id = s.branch_id
+  where r.user_id = $1 and r.status in ('HELD', 'CONFIRMED', 'CHECKED_IN') and r.end_time > $2::timestamptz
+  order by r.start_time asc limit 500`;
+
+/** The database's share of scenario 3: the query, and the JSON any server must make of it. */
+export function mineCeiling(
+  raw: RawSql,
+  userIds: number[],
+  connections: number,
+  seconds: number,
+): Promise<Measurement> {
+  return runLoops(connections, seconds, async () => {
+    const userId = userIds[Math.floor(Math.random() * userIds.length)];
+    const rows = await raw.query(MINE_SQL, [userId, new Date().toISOString()]);
+    JSON.stringify({ result: { data: rows } });
+  });
+}
+
 export type WindowGen = () => { branch: string; startTime: string; endTime: string };
 
 export function discoveryCeiling(
@@ -96,8 +124,12 @@ export async function measureSqlCeilings(
     if (opts.warmup > 0) await discovery(BTREE_DISCOVERY_SQL, opts.warmup);
     const btree = await discovery(BTREE_DISCOVERY_SQL, opts.seconds);
     if (opts.warmup > 0) await insertCeiling(raw, slots, userIds, opts.connections, opts.warmup);
+    if (opts.warmup > 0) await mineCeiling(raw, userIds, opts.connections, opts.warmup);
+    const mine = await mineCeiling(raw, userIds, opts.connections, opts.seconds);
+    // Last: the inserts add to the students' upcoming reservations.
+    if (opts.warmup > 0) await insertCeiling(raw, slots, userIds, opts.connections, opts.warmup);
     const insert = await insertCeiling(raw, slots, userIds, opts.connections, opts.seconds);
-    return { gist, btree, insert };
+    return { gist, btree, mine, insert };
   } finally {
     await raw.close();
   }

@@ -87,7 +87,7 @@ export async function runBench(env: BenchEnv, command: string, log: (l: string) 
       await handle.close();
     }
     const slots = new SlotAllocator({ seatIds: campusRows.seats, users: campusRows.users });
-    const needsSql = selected.includes("discovery-uncached") || selected.includes("create");
+    const needsSql = ["discovery-uncached", "create", "mine"].some((id) => selected.includes(id));
     t = performance.now();
     const sqlCeilings = needsSql
       ? await measureSqlCeilings(
@@ -162,6 +162,7 @@ export async function runBench(env: BenchEnv, command: string, log: (l: string) 
     };
   } finally {
     await rm(tmp, { recursive: true, force: true });
-    await db.destroy();
+    await db.destroy({ keep: env.BENCH_KEEP_DATABASE });
+    if (env.BENCH_KEEP_DATABASE) log(`kept the bench database: ${db.url ?? db.dataDir}`);
   }
 }

@@ -138,6 +138,14 @@ export async function myReservations(ctx: BenchContext): Promise<ScenarioResult>
     title: "reservations.mine (upcoming), many students",
     measurement,
     serverCores,
+    // Not a ratio target (the goal is absolute), but it shows what the database allows here.
+    ...(ctx.sql
+      ? {
+          alsoMeasured: [
+            { label: "raw query + JSON of its rows, same concurrency", measurement: ctx.sql.mine },
+          ],
+        }
+      : {}),
     reference: REFERENCE.mine,
     notes: { students: ctx.campus.users.length },
   };
