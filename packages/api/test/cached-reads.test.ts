@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signToken } from "../src/auth/jwt";
 import { cachedReadAnswer } from "../src/cached-reads";
-import { coalescedRead, LISTING_TTL_SECONDS } from "../src/services/listing-cache";
+import {
+  coalescedRead,
+  currentVersion,
+  LISTING_TTL_SECONDS,
+  seatsListingKey,
+} from "../src/services/listing-cache";
 import { createTestApi, type TestApi } from "../src/testing";
 import { dayAt, slot } from "./helpers";
 
@@ -79,6 +84,22 @@ describe("cached read answers (the transport's fast path for seats.list / branch
     expect(await answer(JSON.stringify({ startTime: window.startTime }))).toBeUndefined();
     expect(await answer("{not json")).toBeUndefined();
     expect(await answer(raw, bearer, "reservations.mine")).toBeUndefined();
+  });
+});
+
+describe("the shared cache", () => {
+  it("gets a listing on its second read in a process, not its first (one-off windows stay local)", async () => {
+    const oneOff = {
+      branch: "Science Library",
+      startTime: dayAt(3, 7).toISOString(),
+      endTime: dayAt(3, 8).toISOString(),
+    };
+    const shared = async () =>
+      api.deps.cache.get(`${seatsListingKey(oneOff)}:v${await currentVersion(api.deps.cache)}`);
+    const first = await (await api.as(1)).seats.list(oneOff);
+    expect(await shared()).toBeUndefined();
+    await (await api.as(2)).seats.list(oneOff);
+    await vi.waitFor(async () => expect(await shared()).toMatchObject({ value: first }));
   });
 });
 

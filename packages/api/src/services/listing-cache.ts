@@ -26,17 +26,35 @@ export async function cachedListing<T>(cache: Cache, key: string, load: () => Pr
   // reused, and never past the expiry the shared entry was written with.
   const memo = localCopies(cache);
   const mine = memo.get(versionedKey);
-  if (mine && mine.expiresAt > now) return mine.value as T;
+  if (mine && mine.expiresAt > now) {
+    shareOnce(cache, versionedKey, mine);
+    return mine.value as T;
+  }
   const hit = await cache.get<Envelope<T>>(versionedKey);
   if (hit !== undefined && typeof hit.expiresAt === "number" && hit.expiresAt > now) {
-    remember(memo, versionedKey, { value: hit.value, expiresAt: hit.expiresAt });
+    remember(memo, versionedKey, { value: hit.value, expiresAt: hit.expiresAt, shared: true });
     return hit.value;
   }
   const value = await load();
-  const entry: Envelope<T> = { value, expiresAt: now + LISTING_TTL_SECONDS * 1000 };
-  await cache.set(versionedKey, entry, LISTING_TTL_SECONDS);
-  remember(memo, versionedKey, { ...entry });
+  remember(memo, versionedKey, { value, expiresAt: now + LISTING_TTL_SECONDS * 1000, shared: false });
   return value;
+}
+
+/**
+ * A listing goes to the shared cache the second time this process is asked for it, not the
+ * first: varied windows are mostly asked once, and serialising and storing each of those
+ * (~35 KB) was ~8 % of the server's CPU on uncached discovery for entries nobody read again.
+ * Popular windows are shared at once on their second read; another instance that misses in
+ * the meantime reads the database, which is always correct. Never awaited: the shared copy
+ * is an optimisation for others, and the Cache implementations already swallow outages.
+ */
+function shareOnce(cache: Cache, versionedKey: string, copy: LocalCopy): void {
+  if (copy.shared) return;
+  copy.shared = true;
+  const ttlSeconds = Math.ceil((copy.expiresAt - Date.now()) / 1000);
+  if (ttlSeconds <= 0) return;
+  const entry: Envelope<unknown> = { value: copy.value, expiresAt: copy.expiresAt };
+  cache.set(versionedKey, entry, ttlSeconds).catch(() => undefined);
 }
 
 /**
@@ -52,8 +70,10 @@ export async function cachedListingAnswer(
   wrap: (listingJson: string) => Buffer,
 ): Promise<Buffer | undefined> {
   const version = await currentVersion(cache);
-  const copy = localCopies(cache).get(`${key}:v${version}`);
+  const versionedKey = `${key}:v${version}`;
+  const copy = localCopies(cache).get(versionedKey);
   if (!copy || copy.expiresAt <= Date.now()) return undefined;
+  shareOnce(cache, versionedKey, copy);
   if (!copy.answer) copy.answer = wrap(JSON.stringify(copy.value));
   return copy.answer;
 }
@@ -66,6 +86,8 @@ interface Envelope<T> {
 
 /** This process's copy of a listing, and its serialised answer once one was asked for. */
 interface LocalCopy extends Envelope<unknown> {
+  /** Whether the shared cache has (or is being sent) this entry. */
+  shared: boolean;
   answer?: Buffer;
 }
 
