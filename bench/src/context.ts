@@ -21,7 +21,8 @@ export interface BenchContext {
 
 export interface SqlCeilings {
   gist: Measurement;
-  btree: Measurement;
+  /** The server's own availability query, raw. */
+  server: Measurement;
   mine: Measurement;
   insert: Measurement;
 }

