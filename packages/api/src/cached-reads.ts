@@ -1,25 +1,81 @@
+import type { SeatsListInput } from "@dlsms/validators";
 import { seatsListInput } from "@dlsms/validators";
 import { bearerToken } from "./auth/jwt";
 import { type ApiDeps, resolveUser } from "./context";
-import { BRANCHES_LISTING_KEY, cachedListingAnswer, seatsListingKey } from "./services/listing-cache";
+import { listBranches } from "./services/branches.service";
+import {
+  BRANCHES_LISTING_KEY,
+  cachedListing,
+  cachedListingAnswer,
+  seatsListingKey,
+} from "./services/listing-cache";
+import { listSeats } from "./services/seats.service";
+
+/** A cached listing: where it lives in the listing cache and how to load it on a miss. */
+export interface ListingRead<T> {
+  key: string;
+  load(): Promise<T>;
+}
+
+type ReadDeps = Pick<ApiDeps, "db" | "config">;
+
+/** The listings behind `seats.list` and `branches.list`: the procedures and the fast path share these. */
+export const listingReads = {
+  seats: (
+    deps: ReadDeps,
+    filters: SeatsListInput,
+    key = seatsListingKey(filters),
+  ): ListingRead<Awaited<ReturnType<typeof listSeats>>> => ({
+    key,
+    load: () => listSeats(deps.db, filters, deps.config.rules),
+  }),
+  branches: (deps: ReadDeps): ListingRead<Awaited<ReturnType<typeof listBranches>>> => ({
+    key: BRANCHES_LISTING_KEY,
+    load: () => listBranches(deps.db),
+  }),
+};
+
+export const readListing = <T>(deps: Pick<ApiDeps, "cache">, read: ListingRead<T>): Promise<T> =>
+  cachedListing(deps.cache, read.key, read.load);
 
 /**
  * Queries whose answer is the same for every signed-in user and comes whole from the listing
- * cache: `seats.list` and `branches.list`. For these a transport may answer a repeated read
- * with the bytes it already sent, skipping the procedure pipeline. Everything else about the
- * call — session check, input validation, freshness — is the procedure's own rule, applied
- * here the same way; anything unusual returns undefined and the caller runs the procedure.
+ * cache: `seats.list` and `branches.list`. For these a transport may answer without the
+ * procedure pipeline: with the bytes it already made for the same listing copy, or, on a miss,
+ * by loading the listing exactly as the procedure does. Everything else about the call —
+ * session check, input validation, freshness — is the procedure's own rule, applied here the
+ * same way; anything unusual (and any error while loading) leaves the call to the procedure.
  */
-const listingKeyFor: Record<string, (rawInput: string | undefined) => string | undefined> = {
-  "seats.list": (rawInput) => {
-    const json = parseJson(rawInput);
-    if (json === INVALID) return undefined;
-    const parsed = seatsListInput.optional().safeParse(json);
-    return parsed.success ? seatsListingKey(parsed.data ?? {}) : undefined;
+const readFor: Record<
+  string,
+  (deps: ReadDeps, rawInput: string | undefined) => ListingRead<unknown> | undefined
+> = {
+  "seats.list": (deps, rawInput) => {
+    const valid = validSeatFilters(rawInput);
+    return valid && listingReads.seats(deps, valid.filters, valid.key);
   },
   // No input parser: tRPC accepts and ignores whatever well-formed input comes along.
-  "branches.list": (rawInput) => (parseJson(rawInput) === INVALID ? undefined : BRANCHES_LISTING_KEY),
+  "branches.list": (deps, rawInput) =>
+    parseJson(rawInput) === INVALID ? undefined : listingReads.branches(deps),
 };
+
+/** Validation is pure, so a raw input that passed once is remembered with its cache key. */
+const validInputs = new Map<string, { filters: SeatsListInput; key: string }>();
+const MAX_VALID_INPUTS = 1_000;
+
+function validSeatFilters(rawInput: string | undefined) {
+  const known = validInputs.get(rawInput ?? "");
+  if (known) return known;
+  const json = parseJson(rawInput);
+  if (json === INVALID) return undefined;
+  const parsed = seatsListInput.optional().safeParse(json);
+  if (!parsed.success) return undefined;
+  const filters = parsed.data ?? {};
+  const valid = { filters, key: seatsListingKey(filters) };
+  if (validInputs.size >= MAX_VALID_INPUTS) validInputs.delete(validInputs.keys().next().value ?? "");
+  validInputs.set(rawInput ?? "", valid);
+  return valid;
+}
 
 const INVALID = Symbol("invalid JSON");
 
@@ -33,37 +89,24 @@ function parseJson(rawInput: string | undefined): unknown {
   }
 }
 
-/** Validation is pure, so a raw input that passed once maps to the same key again. */
-const knownInputs = new Map<string, string>();
-const MAX_KNOWN_INPUTS = 1_000;
-
-function keyFor(path: string, rawInput: string | undefined): string | undefined {
-  const memoKey = `${path}\u0000${rawInput ?? ""}`;
-  const known = knownInputs.get(memoKey);
-  if (known !== undefined) return known;
-  const key = listingKeyFor[path]?.(rawInput);
-  if (key === undefined) return undefined;
-  if (knownInputs.size >= MAX_KNOWN_INPUTS) knownInputs.delete(knownInputs.keys().next().value ?? "");
-  knownInputs.set(memoKey, key);
-  return key;
-}
-
-export const isCachedReadPath = (path: string): boolean => path in listingKeyFor;
+export const isCachedReadPath = (path: string): boolean => path in readFor;
 
 /**
- * The answer to a cached read when this process holds a fresh copy for the caller's input
- * and the caller's token is valid and unexpired; otherwise undefined. `wrap` makes the
- * transport's envelope around the listing's JSON (once per copy).
+ * The answer to a cached read when the caller's token is valid and unexpired and the input
+ * valid: from this process's fresh copy of the listing, loaded on a miss. Undefined, or a
+ * rejection (a rule broken by the window, a database error), means: run the procedure, which
+ * answers errors in tRPC's shape. `wrap` makes the transport's envelope around the listing's
+ * JSON (once per copy).
  */
 export async function cachedReadAnswer(
   deps: ApiDeps,
   call: { path: string; rawInput: string | undefined; authorization: string | string[] | undefined },
   wrap: (listingJson: string) => Buffer,
 ): Promise<Buffer | undefined> {
-  const key = keyFor(call.path, call.rawInput);
+  const read = readFor[call.path]?.(deps, call.rawInput);
   const token = bearerToken(call.authorization);
-  if (key === undefined || token === undefined) return undefined;
+  if (read === undefined || token === undefined) return undefined;
   const { user } = await resolveUser(token, deps.config.auth.jwtSecret);
   if (!user || user.exp * 1000 <= Date.now()) return undefined;
-  return cachedListingAnswer(deps.cache, key, wrap);
+  return cachedListingAnswer(deps.cache, read.key, read.load, wrap);
 }

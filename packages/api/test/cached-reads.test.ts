@@ -7,6 +7,7 @@ import {
   LISTING_TTL_SECONDS,
   seatsListingKey,
 } from "../src/services/listing-cache";
+import type { SeatView } from "../src/services/views";
 import { createTestApi, type TestApi } from "../src/testing";
 import { dayAt, slot } from "./helpers";
 
@@ -28,12 +29,12 @@ const answer = (rawInput: string | undefined, authorization = bearer, path = "se
   cachedReadAnswer(api.deps, { path, rawInput, authorization }, wrap);
 
 describe("cached read answers (the transport's fast path for seats.list / branches.list)", () => {
-  it("has nothing until the procedure has produced the listing, then exactly its JSON", async () => {
+  it("answers with exactly the procedure's JSON, loading on a miss, then reusing the same bytes", async () => {
     const raw = JSON.stringify({ ...window, hasPower: true });
-    expect(await answer(raw)).toBeUndefined();
-    const listing = await (await api.as(1)).seats.list({ ...window, hasPower: true });
     const bytes = await answer(raw);
+    const listing = await (await api.as(1)).seats.list({ ...window, hasPower: true });
     expect(bytes?.toString()).toBe(JSON.stringify({ result: { data: listing } }));
+    expect(listing.length).toBeGreaterThan(0);
     // The same copy serves again without being serialised a second time.
     expect(await answer(raw)).toBe(bytes);
   });
@@ -47,33 +48,40 @@ describe("cached read answers (the transport's fast path for seats.list / branch
     expect(await answer("{not json", bearer, "branches.list")).toBeUndefined();
   });
 
-  it("answers nothing after a booking changes availability, until the procedure reads again", async () => {
+  it("shows a booking to the very next read", async () => {
     const raw = JSON.stringify(window);
-    const before = await (await api.as(1)).seats.list(window);
-    expect((await answer(raw))?.toString()).toBe(JSON.stringify({ result: { data: before } }));
+    const before = JSON.parse((await answer(raw))?.toString() ?? "{}").result.data as SeatView[];
+    expect(before.find((s) => s.id === 1)?.available).toBe(true);
     await (await api.as(2)).reservations.create(slot(1, dayAt(2, 9), dayAt(2, 10)));
-    expect(await answer(raw)).toBeUndefined();
-    const after = await (await api.as(1)).seats.list(window);
+    const after = JSON.parse((await answer(raw))?.toString() ?? "{}").result.data as SeatView[];
     expect(after.find((s) => s.id === 1)?.available).toBe(false);
-    expect((await answer(raw))?.toString()).toBe(JSON.stringify({ result: { data: after } }));
+    expect(JSON.stringify({ result: { data: after } })).toBe(
+      JSON.stringify({ result: { data: await (await api.as(1)).seats.list(window) } }),
+    );
   });
 
-  it("answers nothing once the listing's freshness has run out", async () => {
+  it("loads again once the listing's freshness has run out", async () => {
     const raw = JSON.stringify({ branch: "Science Library" });
-    await (await api.as(1)).seats.list({ branch: "Science Library" });
-    expect(await answer(raw)).toBeDefined();
+    const first = await answer(raw);
+    expect(await answer(raw)).toBe(first);
     const now = Date.now();
     const clock = vi.spyOn(Date, "now").mockReturnValue(now + LISTING_TTL_SECONDS * 1000 + 1);
     try {
-      expect(await answer(raw)).toBeUndefined();
+      const later = await answer(raw);
+      expect(later).not.toBe(first);
+      expect(later?.toString()).toBe(first?.toString());
     } finally {
       clock.mockRestore();
     }
   });
 
+  it("rejects, leaving the call to the procedure, when the window breaks a rule", async () => {
+    const tooLong = { startTime: dayAt(2, 9).toISOString(), endTime: dayAt(40, 9).toISOString() };
+    await expect(answer(JSON.stringify(tooLong))).rejects.toThrow(/at most 31 days/);
+  });
+
   it("leaves every doubtful call to the procedure: no, forged or expired token; bad input; other paths", async () => {
     const raw = JSON.stringify(window);
-    await (await api.as(1)).seats.list(window);
     expect(await answer(raw)).toBeDefined();
     expect(await answer(raw, "")).toBeUndefined();
     expect(await answer(raw, `${bearer}x`)).toBeUndefined();

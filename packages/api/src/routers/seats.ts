@@ -3,9 +3,9 @@ import { branches, seats } from "@dlsms/db";
 import { seatAvailabilityInput, seatGetInput, seatsListInput, seatsOnChangeInput } from "@dlsms/validators";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { eq } from "drizzle-orm";
+import { listingReads, readListing } from "../cached-reads";
 import { SEAT_CHANGES_CHANNEL, type SeatChangeMessage, type SeatChangeReason } from "../services/events";
-import { cachedListing, seatsListingKey } from "../services/listing-cache";
-import { getSeat, listSeats, seatAvailability } from "../services/seats.service";
+import { getSeat, seatAvailability } from "../services/seats.service";
 import { protectedProcedure } from "../trpc";
 import { assertSessionAlive, endAtExpiry } from "./session";
 
@@ -18,10 +18,7 @@ export interface SeatChangeEvent {
 
 export const seatsRouter = {
   list: protectedProcedure.input(seatsListInput.optional()).query(({ ctx, input }) => {
-    const filters = input ?? {};
-    return cachedListing(ctx.cache, seatsListingKey(filters), () =>
-      listSeats(ctx.db, filters, ctx.config.rules),
-    );
+    return readListing(ctx, listingReads.seats(ctx, input ?? {}));
   }),
   get: protectedProcedure
     .input(seatGetInput)

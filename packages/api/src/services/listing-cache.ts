@@ -17,6 +17,11 @@ export const BRANCHES_LISTING_KEY = "branches:list";
  * the database.
  */
 export async function cachedListing<T>(cache: Cache, key: string, load: () => Promise<T>): Promise<T> {
+  return (await listingCopy(cache, key, load)).value as T;
+}
+
+/** This process's fresh copy of the listing under the current version: local, shared, or loaded. */
+async function listingCopy(cache: Cache, key: string, load: () => Promise<unknown>): Promise<LocalCopy> {
   const version = await currentVersion(cache);
   const versionedKey = `${key}:v${version}`;
   const now = Date.now();
@@ -28,16 +33,14 @@ export async function cachedListing<T>(cache: Cache, key: string, load: () => Pr
   const mine = memo.get(versionedKey);
   if (mine && mine.expiresAt > now) {
     shareOnce(cache, versionedKey, mine);
-    return mine.value as T;
+    return mine;
   }
-  const hit = await cache.get<Envelope<T>>(versionedKey);
+  const hit = await cache.get<Envelope<unknown>>(versionedKey);
   if (hit !== undefined && typeof hit.expiresAt === "number" && hit.expiresAt > now) {
-    remember(memo, versionedKey, { value: hit.value, expiresAt: hit.expiresAt, shared: true });
-    return hit.value;
+    return remember(memo, versionedKey, { value: hit.value, expiresAt: hit.expiresAt, shared: true });
   }
   const value = await load();
-  remember(memo, versionedKey, { value, expiresAt: now + LISTING_TTL_SECONDS * 1000, shared: false });
-  return value;
+  return remember(memo, versionedKey, { value, expiresAt: now + LISTING_TTL_SECONDS * 1000, shared: false });
 }
 
 /**
@@ -58,22 +61,17 @@ function shareOnce(cache: Cache, versionedKey: string, copy: LocalCopy): void {
 }
 
 /**
- * The answer bytes for a listing this process already holds, fresh under the current version,
- * or undefined (then the caller takes the ordinary path, which loads and remembers it).
- * `wrap` turns the listing's JSON into the transport's answer; it runs once per listing copy,
- * so repeated reads of a popular window cost a version read and a map lookup, not a
- * serialisation of ~35 KB.
+ * The answer bytes for a listing: `wrap` turns the listing's JSON into the transport's answer.
+ * It runs once per listing copy, so repeated reads of a popular window cost a version read and
+ * a map lookup, not a serialisation of ~35 KB; a miss loads the listing as cachedListing does.
  */
 export async function cachedListingAnswer(
   cache: Cache,
   key: string,
+  load: () => Promise<unknown>,
   wrap: (listingJson: string) => Buffer,
-): Promise<Buffer | undefined> {
-  const version = await currentVersion(cache);
-  const versionedKey = `${key}:v${version}`;
-  const copy = localCopies(cache).get(versionedKey);
-  if (!copy || copy.expiresAt <= Date.now()) return undefined;
-  shareOnce(cache, versionedKey, copy);
+): Promise<Buffer> {
+  const copy = await listingCopy(cache, key, load);
   if (!copy.answer) copy.answer = wrap(JSON.stringify(copy.value));
   return copy.answer;
 }
@@ -104,7 +102,7 @@ function localCopies(cache: Cache): Map<string, LocalCopy> {
   return memo;
 }
 
-function remember(memo: Map<string, LocalCopy>, key: string, entry: LocalCopy): void {
+function remember(memo: Map<string, LocalCopy>, key: string, entry: LocalCopy): LocalCopy {
   memo.delete(key);
   memo.set(key, entry);
   // Varied windows make many one-off keys: drop the oldest so the map stays small.
@@ -112,6 +110,7 @@ function remember(memo: Map<string, LocalCopy>, key: string, entry: LocalCopy): 
     const oldest = memo.keys().next().value;
     if (oldest !== undefined) memo.delete(oldest);
   }
+  return entry;
 }
 
 const versionReaders = new WeakMap<Cache, () => Promise<number>>();
