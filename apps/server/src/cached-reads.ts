@@ -10,14 +10,15 @@ const wrapAsTrpcResult = (listingJson: string) => Buffer.from(`{"result":{"data"
 const TRPC_JSON_HEADERS = { "content-type": "application/json", vary: "trpc-accept, accept" };
 
 /**
- * Repeated GETs of `seats.list` / `branches.list` answered with the bytes tRPC produced for
- * the same listing copy. --cpu-prof of cached seat discovery showed ~1/3 of the server's time
- * in serialising the ~35 KB answer again for every request, and most of the rest in tRPC's
- * per-call pipeline. The answer is the same for every signed-in user, so this checks what the
- * procedure checks (a valid, unexpired token; valid input; the listing fresh under the current
- * seats version) and then writes the stored bytes. Anything it does not recognise — a batch, a
- * streaming accept header, a first read, bad input, no token — goes to `next` (tRPC), which
- * answers and fills the copy for the next caller.
+ * GETs of `seats.list` / `branches.list` answered from the listing cache without tRPC's request
+ * pipeline. --cpu-prof of cached seat discovery showed ~1/3 of the server's time in serialising
+ * the ~35 KB answer again for every request, and most of the rest in tRPC's per-call pipeline.
+ * The answer is the same for every signed-in user, so this checks what the procedure checks (a
+ * valid, unexpired token; valid input), takes the listing the procedure would (fresh under the
+ * current seats version, loaded the same way on a miss) and writes its stored answer bytes.
+ * Anything it does not recognise — a batch, a streaming accept header, an unknown parameter,
+ * bad input, no token, an error while loading — goes to `next` (tRPC), which answers in its own
+ * shapes.
  */
 export function withCachedReads(deps: ApiDeps, next: Handler): Handler {
   return (req, res) => {
