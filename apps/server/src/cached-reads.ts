@@ -3,9 +3,6 @@ import { type ApiDeps, cachedReadAnswer, isCachedReadPath } from "@dlsms/api";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** tRPC's envelope for a successful non-batched query (no transformer): `{"result":{"data":…}}`. */
-const wrapAsTrpcResult = (listingJson: string) => Buffer.from(`{"result":{"data":${listingJson}}}`);
-
 /** The headers tRPC's fetch adapter sends with such an answer. */
 const TRPC_JSON_HEADERS = { "content-type": "application/json", vary: "trpc-accept, accept" };
 
@@ -27,7 +24,7 @@ export function withCachedReads(deps: ApiDeps, next: Handler): Handler {
       next(req, res);
       return;
     }
-    cachedReadAnswer(deps, call, wrapAsTrpcResult).then(
+    cachedReadAnswer(deps, call).then(
       (answer) => {
         if (!answer) return next(req, res);
         res.writeHead(200, { ...TRPC_JSON_HEADERS, "content-length": answer.length });

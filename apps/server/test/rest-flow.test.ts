@@ -1,4 +1,6 @@
+import { createCaller, createContextInner } from "@dlsms/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toSeat } from "../src/rest/schemas";
 import { call, type Doors, ISO_Z, loginAs, startDoors, tomorrowAt } from "./rest-harness";
 
 // Acceptance 1: the original's REST flow (its test script's steps) through /api.
@@ -207,5 +209,47 @@ describe("REST door: the original's flow", () => {
     expect(removed.body).toEqual({ id: added.body.id, message: "Removed from waitlist" });
     const after = await call(doors.url, "GET", "/waitlist/mine", { token: alice });
     expect(after.body.waitlist.find((e: { id: number }) => e.id === added.body.id).status).toBe("LEFT");
+  });
+});
+
+describe("REST door: seat discovery from the cached listing", () => {
+  it("answers exactly what the procedure's path renders, and shows a booking at once", async () => {
+    const window = { start_time: tomorrowAt(15), end_time: tomorrowAt(16) };
+    const query = `/seats?branch=Science%20Library&available_only=false&start_time=${window.start_time}&end_time=${window.end_time}`;
+    const viaProcedure = async () => {
+      const user = {
+        id: 1,
+        studentId: "S2021001",
+        name: "Alice Johnson",
+        role: "student" as const,
+        exp: 2e9,
+      };
+      const seats = await createCaller(createContextInner({ ...doors.deps, user })).seats.list({
+        branch: "Science Library",
+        availableOnly: false,
+        startTime: window.start_time,
+        endTime: window.end_time,
+      });
+      return JSON.stringify({ seats: seats.map(toSeat), count: seats.length });
+    };
+    const first = await call(doors.url, "GET", query, { token: bob });
+    const again = await call(doors.url, "GET", query, { token: bob });
+    expect(first.status).toBe(200);
+    expect(first.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(first.text).toBe(await viaProcedure());
+    expect(again.text).toBe(first.text);
+    const seat = first.body.seats[0] as { id: number; is_available: boolean };
+    expect(seat.is_available).toBe(true);
+    const booked = await call(doors.url, "POST", "/reservations", {
+      token: bob,
+      body: { seat_id: seat.id, ...window },
+    });
+    expect(booked.status).toBe(201);
+    const after = await call(doors.url, "GET", query, { token: bob });
+    expect(after.body.seats[0]).toMatchObject({ id: seat.id, is_available: false });
+    expect(after.text).toBe(await viaProcedure());
+    // Bad input and a missing token still get the door's errors.
+    expect((await call(doors.url, "GET", `${query}&has_power=maybe`, { token: bob })).status).toBe(400);
+    expect((await call(doors.url, "GET", query)).status).toBe(401);
   });
 });

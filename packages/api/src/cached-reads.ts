@@ -7,6 +7,7 @@ import {
   BRANCHES_LISTING_KEY,
   cachedListing,
   cachedListingAnswer,
+  type ListingFormat,
   seatsListingKey,
 } from "./services/listing-cache";
 import { listSeats } from "./services/seats.service";
@@ -37,6 +38,24 @@ export const listingReads = {
 
 export const readListing = <T>(deps: Pick<ApiDeps, "cache">, read: ListingRead<T>): Promise<T> =>
   cachedListing(deps.cache, read.key, read.load);
+
+export type { ListingFormat };
+
+/**
+ * A listing's answer bytes in a transport's format, from the same cached copy readListing uses.
+ * The caller must have checked the session and validated the input as the procedure does.
+ */
+export const renderedListing = <T>(
+  deps: Pick<ApiDeps, "cache">,
+  read: ListingRead<T>,
+  format: ListingFormat<T>,
+): Promise<Buffer> => cachedListingAnswer(deps.cache, read.key, read.load, format);
+
+/** tRPC's envelope for a successful non-batched query (no transformer): `{"result":{"data":…}}`. */
+const TRPC_RESULT: ListingFormat<unknown> = {
+  name: "trpc",
+  render: (listing) => Buffer.from(`{"result":{"data":${JSON.stringify(listing)}}}`),
+};
 
 /**
  * Queries whose answer is the same for every signed-in user and comes whole from the listing
@@ -95,18 +114,16 @@ export const isCachedReadPath = (path: string): boolean => path in readFor;
  * The answer to a cached read when the caller's token is valid and unexpired and the input
  * valid: from this process's fresh copy of the listing, loaded on a miss. Undefined, or a
  * rejection (a rule broken by the window, a database error), means: run the procedure, which
- * answers errors in tRPC's shape. `wrap` makes the transport's envelope around the listing's
- * JSON (once per copy).
+ * answers errors in tRPC's shape. The answer is tRPC's own JSON for the procedure's result.
  */
 export async function cachedReadAnswer(
   deps: ApiDeps,
   call: { path: string; rawInput: string | undefined; authorization: string | string[] | undefined },
-  wrap: (listingJson: string) => Buffer,
 ): Promise<Buffer | undefined> {
   const read = readFor[call.path]?.(deps, call.rawInput);
   const token = bearerToken(call.authorization);
   if (read === undefined || token === undefined) return undefined;
   const { user } = await resolveUser(token, deps.config.auth.jwtSecret);
   if (!user || user.exp * 1000 <= Date.now()) return undefined;
-  return cachedListingAnswer(deps.cache, read.key, read.load, wrap);
+  return renderedListing(deps, read, TRPC_RESULT);
 }

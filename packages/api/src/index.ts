@@ -1,6 +1,12 @@
 export { type SessionUser, signToken, verifyToken } from "./auth/jwt";
 export { createLoginLimiter, type LoginLimiter } from "./auth/limiter";
-export { cachedReadAnswer, isCachedReadPath } from "./cached-reads";
+export {
+  cachedReadAnswer,
+  isCachedReadPath,
+  type ListingFormat,
+  listingReads,
+  renderedListing,
+} from "./cached-reads";
 export * from "./config";
 export * from "./context";
 export * from "./errors";

@@ -19,14 +19,13 @@ beforeAll(async () => {
 });
 afterAll(() => api?.destroy());
 
-const wrap = (json: string) => Buffer.from(`{"result":{"data":${json}}}`);
 const window = {
   branch: "Main Library",
   startTime: dayAt(2, 9).toISOString(),
   endTime: dayAt(2, 11).toISOString(),
 };
 const answer = (rawInput: string | undefined, authorization = bearer, path = "seats.list") =>
-  cachedReadAnswer(api.deps, { path, rawInput, authorization }, wrap);
+  cachedReadAnswer(api.deps, { path, rawInput, authorization });
 
 describe("cached read answers (the transport's fast path for seats.list / branches.list)", () => {
   it("answers with exactly the procedure's JSON, loading on a miss, then reusing the same bytes", async () => {

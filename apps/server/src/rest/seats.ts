@@ -1,5 +1,7 @@
-import type { ApiDeps } from "@dlsms/api";
+import { type ApiDeps, type ListingFormat, listingReads, renderedListing } from "@dlsms/api";
+import { seatsListInput } from "@dlsms/validators";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { callerFor, type RestEnv, requireUser } from "./context";
 import { flag, idParam, timeParam } from "./params";
 import { Branch, Busy, errorResponse, jsonBody, Seat, toBranch, toBusy, toSeat } from "./schemas";
@@ -98,6 +100,25 @@ const listBranches = createRoute({
   responses: { 200: jsonBody(BranchList, "Branches ordered by name"), 401: common[401] },
 });
 
+type SeatViews = Parameters<typeof seatList>[0];
+const seatList = (seats: Parameters<typeof toSeat>[0][]) => ({
+  seats: seats.map(toSeat),
+  count: seats.length,
+});
+const REST_SEAT_LIST: ListingFormat<SeatViews> = {
+  name: "rest:seats",
+  render: (seats) => Buffer.from(JSON.stringify(seatList(seats))),
+};
+
+/**
+ * A 200 with JSON bytes already rendered in the route's response shape (REST_SEAT_LIST renders
+ * `seatList`, the same function the c.json path uses). Hono's route types only know c.json's
+ * typed responses, hence `never`.
+ */
+function storedJson(c: Context<RestEnv>, bytes: Buffer): never {
+  return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": "application/json" }) as never;
+}
+
 /** How far ahead /seats/{id} looks for upcoming reservations. */
 const UPCOMING_DAYS = 14;
 const UPCOMING_LIMIT = 5;
@@ -105,7 +126,7 @@ const UPCOMING_LIMIT = 5;
 export function registerSeatRoutes(app: OpenAPIHono<RestEnv>, deps: ApiDeps): void {
   app.openapi(listSeats, async (c) => {
     const q = c.req.valid("query");
-    const seats = await callerFor(deps, c).seats.list({
+    const input = {
       branch: q.branch || undefined,
       area: q.area || undefined,
       hasPower: q.has_power,
@@ -114,8 +135,19 @@ export function registerSeatRoutes(app: OpenAPIHono<RestEnv>, deps: ApiDeps): vo
       availableOnly: q.available_only ?? true,
       startTime: q.start_time,
       endTime: q.end_time,
-    });
-    return c.json({ seats: seats.map(toSeat), count: seats.length }, 200);
+    };
+    // The session is checked (requireUser); with input the procedure would accept, the answer
+    // comes from the cached listing's REST rendering, made once per listing copy. Anything
+    // else, errors included, goes through the procedure for its error.
+    const filters = seatsListInput.safeParse(input);
+    if (filters.success) {
+      const bytes = await renderedListing(deps, listingReads.seats(deps, filters.data), REST_SEAT_LIST).catch(
+        () => undefined,
+      );
+      if (bytes) return storedJson(c, bytes);
+    }
+    const seats = await callerFor(deps, c).seats.list(input);
+    return c.json(seatList(seats), 200);
   });
 
   app.openapi(getSeat, async (c) => {

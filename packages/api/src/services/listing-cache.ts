@@ -60,20 +60,31 @@ function shareOnce(cache: Cache, versionedKey: string, copy: LocalCopy): void {
   cache.set(versionedKey, entry, ttlSeconds).catch(() => undefined);
 }
 
+/** A transport's rendering of a listing (its envelope, field names), made once per listing copy. */
+export interface ListingFormat<T> {
+  name: string;
+  render(listing: T): Buffer;
+}
+
 /**
- * The answer bytes for a listing: `wrap` turns the listing's JSON into the transport's answer.
- * It runs once per listing copy, so repeated reads of a popular window cost a version read and
- * a map lookup, not a serialisation of ~35 KB; a miss loads the listing as cachedListing does.
+ * The answer bytes for a listing in a transport's format. Rendering runs once per listing copy,
+ * so repeated reads of a popular window cost a version read and a map lookup, not a
+ * serialisation of ~35 KB; a miss loads the listing as cachedListing does.
  */
-export async function cachedListingAnswer(
+export async function cachedListingAnswer<T>(
   cache: Cache,
   key: string,
-  load: () => Promise<unknown>,
-  wrap: (listingJson: string) => Buffer,
+  load: () => Promise<T>,
+  format: ListingFormat<T>,
 ): Promise<Buffer> {
   const copy = await listingCopy(cache, key, load);
-  if (!copy.answer) copy.answer = wrap(JSON.stringify(copy.value));
-  return copy.answer;
+  copy.answers ??= new Map();
+  let answer = copy.answers.get(format.name);
+  if (!answer) {
+    answer = format.render(copy.value as T);
+    copy.answers.set(format.name, answer);
+  }
+  return answer;
 }
 
 /** What the shared cache holds: the listing and when it stops being fresh (epoch ms). */
@@ -86,7 +97,8 @@ interface Envelope<T> {
 interface LocalCopy extends Envelope<unknown> {
   /** Whether the shared cache has (or is being sent) this entry. */
   shared: boolean;
-  answer?: Buffer;
+  /** Rendered answers by format name (ListingFormat). */
+  answers?: Map<string, Buffer>;
 }
 
 /** Per-process copies, per cache (two in-process instances in tests keep separate copies). */
