@@ -1,7 +1,9 @@
+import { createMemoryCache } from "@dlsms/bus";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signToken } from "../src/auth/jwt";
 import { cachedReadAnswer } from "../src/cached-reads";
 import {
+  cachedListing,
   coalescedRead,
   currentVersion,
   LISTING_TTL_SECONDS,
@@ -107,6 +109,31 @@ describe("the shared cache", () => {
     expect(await shared()).toBeUndefined();
     await (await api.as(2)).seats.list(oneOff);
     await vi.waitFor(async () => expect(await shared()).toMatchObject({ value: first }));
+  });
+});
+
+describe("cachedListing", () => {
+  it("runs one load for concurrent misses of the same listing, and loads again after a failure", async () => {
+    const cache = createMemoryCache();
+    let loads = 0;
+    let fail = true;
+    const load = async () => {
+      loads += 1;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (fail) throw new Error("database down");
+      return ["listing"];
+    };
+    const failing = await Promise.allSettled(
+      Array.from({ length: 20 }, () => cachedListing(cache, "k", load)),
+    );
+    expect(failing.every((r) => r.status === "rejected")).toBe(true);
+    expect(loads).toBe(1);
+    fail = false;
+    const results = await Promise.all(Array.from({ length: 20 }, () => cachedListing(cache, "k", load)));
+    expect(results.every((r) => r[0] === "listing")).toBe(true);
+    expect(loads).toBe(2);
+    // Another cache (another instance) never shares this one's loads or copies.
+    expect(await cachedListing(createMemoryCache(), "k", async () => ["other"])).toEqual(["other"]);
   });
 });
 

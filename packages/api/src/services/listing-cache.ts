@@ -35,6 +35,33 @@ async function listingCopy(cache: Cache, key: string, load: () => Promise<unknow
     shareOnce(cache, versionedKey, mine);
     return mine;
   }
+  // Concurrent misses for the same versioned key share one fetch: after a booking bumps the
+  // version, every reader of a popular window would otherwise run the same query at once.
+  // Sharing is safe because all of them read this version, and the fetch starts after that.
+  let loading = inFlight.get(cache);
+  if (!loading) {
+    loading = new Map();
+    inFlight.set(cache, loading);
+  }
+  const pending = loading.get(versionedKey);
+  if (pending) return pending;
+  const fetching = fetchCopy(cache, memo, versionedKey, now, load).finally(() =>
+    loading.delete(versionedKey),
+  );
+  loading.set(versionedKey, fetching);
+  return fetching;
+}
+
+/** Loads in progress, per cache (like the local copies) and versioned key. */
+const inFlight = new WeakMap<Cache, Map<string, Promise<LocalCopy>>>();
+
+async function fetchCopy(
+  cache: Cache,
+  memo: Map<string, LocalCopy>,
+  versionedKey: string,
+  now: number,
+  load: () => Promise<unknown>,
+): Promise<LocalCopy> {
   const hit = await cache.get<Envelope<unknown>>(versionedKey);
   if (hit !== undefined && typeof hit.expiresAt === "number" && hit.expiresAt > now) {
     return remember(memo, versionedKey, { value: hit.value, expiresAt: hit.expiresAt, shared: true });
