@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -24,19 +24,36 @@ export interface Child {
   port: number;
   /** Everything the process wrote (stdout + stderr): scanned for errors and deadlocks. */
   output(): string;
-  /** CPU seconds the process (all its threads) has used so far; Linux /proc, else NaN. */
+  /** CPU seconds the process (all its threads) and its child processes have used so far. */
   cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
+/**
+ * CPU seconds of a process and its live child processes (WORKERS=N: node:cluster workers are
+ * children of the supervisor, which itself does almost nothing), from Linux /proc; else NaN.
+ */
 function cpuSecondsOf(pid: number | undefined): number {
+  const own = statOf(pid);
+  if (!own) return Number.NaN;
+  let total = own.cpu;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const child = statOf(Number(entry));
+    if (child && child.ppid === pid) total += child.cpu;
+  }
+  return total;
+}
+
+function statOf(pid: number | undefined): { ppid: number; cpu: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    // Fields after the parenthesised command name: ppid is the 2nd, utime and stime the 12th
+    // and 13th (clock ticks, 100 per second on Linux).
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / 100 };
   } catch {
-    return Number.NaN;
+    return undefined;
   }
 }
 
