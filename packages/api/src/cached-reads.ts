@@ -65,18 +65,24 @@ const TRPC_RESULT: ListingFormat<unknown> = {
  * session check, input validation, freshness — is the procedure's own rule, applied here the
  * same way; anything unusual (and any error while loading) leaves the call to the procedure.
  */
-const readFor: Record<
+// A Map, not an object: a path such as "toString" must not find a prototype method.
+const readFor = new Map<
   string,
   (deps: ReadDeps, rawInput: string | undefined) => ListingRead<unknown> | undefined
-> = {
-  "seats.list": (deps, rawInput) => {
-    const valid = validSeatFilters(rawInput);
-    return valid && listingReads.seats(deps, valid.filters, valid.key);
-  },
+>([
+  [
+    "seats.list",
+    (deps, rawInput) => {
+      const valid = validSeatFilters(rawInput);
+      return valid && listingReads.seats(deps, valid.filters, valid.key);
+    },
+  ],
   // No input parser: tRPC accepts and ignores whatever well-formed input comes along.
-  "branches.list": (deps, rawInput) =>
-    parseJson(rawInput) === INVALID ? undefined : listingReads.branches(deps),
-};
+  [
+    "branches.list",
+    (deps, rawInput) => (parseJson(rawInput) === INVALID ? undefined : listingReads.branches(deps)),
+  ],
+]);
 
 /** Validation is pure, so a raw input that passed once is remembered with its cache key. */
 const validInputs = new Map<string, { filters: SeatsListInput; key: string }>();
@@ -108,7 +114,7 @@ function parseJson(rawInput: string | undefined): unknown {
   }
 }
 
-export const isCachedReadPath = (path: string): boolean => path in readFor;
+export const isCachedReadPath = (path: string): boolean => readFor.has(path);
 
 /**
  * The answer to a cached read when the caller's token is valid and unexpired and the input
@@ -120,7 +126,7 @@ export async function cachedReadAnswer(
   deps: ApiDeps,
   call: { path: string; rawInput: string | undefined; authorization: string | string[] | undefined },
 ): Promise<Buffer | undefined> {
-  const read = readFor[call.path]?.(deps, call.rawInput);
+  const read = readFor.get(call.path)?.(deps, call.rawInput);
   const token = bearerToken(call.authorization);
   if (read === undefined || token === undefined) return undefined;
   const { user } = await resolveUser(token, deps.config.auth.jwtSecret);
