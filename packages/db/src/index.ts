@@ -1,6 +1,6 @@
 export * from "./client";
 export { MIGRATIONS_FOLDER, migrateAndSeed } from "./migrate";
-export { transactionInOneTrip } from "./one-trip";
+export { rowsOf, transactionInOneTrip } from "./one-trip";
 export * from "./schema";
 export { type SeedOptions, seedSampleData } from "./seed";
 export * from "./seed-data";

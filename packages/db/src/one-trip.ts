@@ -50,7 +50,8 @@ export async function transactionInOneTrip(db: Database, statements: SQL[]): Pro
   }
 }
 
-function rowsOf(result: unknown): unknown[] {
-  if (Array.isArray(result)) return [...result];
-  return (result as { rows?: unknown[] }).rows ?? [];
+/** drizzle's execute returns an array (postgres.js) or `{ rows }` (PGlite). */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
 }

@@ -1,4 +1,4 @@
-import { type Database, reservations, seats, waitlist } from "@dlsms/db";
+import { type Database, reservations, rowsOf, seats, waitlist } from "@dlsms/db";
 import { eq, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { addMinutes, MINUTE_MS } from "../time";
@@ -103,10 +103,4 @@ export async function seatFreed(
     return { reservationId: held.id, userId: c.userId };
   }
   return null;
-}
-
-/** drizzle's execute returns an array (postgres.js) or `{ rows }` (PGlite). */
-export function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
 }

@@ -1,10 +1,15 @@
-import { ACTIVE_RESERVATION_STATUSES, type Database, type Reservation, reservations } from "@dlsms/db";
+import {
+  ACTIVE_RESERVATION_STATUSES,
+  type Database,
+  type Reservation,
+  reservations,
+  rowsOf,
+} from "@dlsms/db";
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { NotFound } from "../errors";
 import { addMinutes } from "../time";
 import { pgTime } from "./availability";
-import { rowsOf } from "./offers";
 import type { ReservationView } from "./views";
 
 /** The active statuses as SQL literals (constants, not user input): 'HELD', 'CONFIRMED', … */

@@ -1,11 +1,10 @@
-import { branches, type Database, MAX_RESERVATION_HOURS, reservations, seats } from "@dlsms/db";
+import { branches, type Database, MAX_RESERVATION_HOURS, reservations, rowsOf, seats } from "@dlsms/db";
 import type { SeatsListInput } from "@dlsms/validators";
 import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { NotFound, RuleViolation } from "../errors";
 import { addMinutes, libraryDay, parseLibraryTime } from "../time";
 import { activeOverlapping, pgTime, seatFreeDuring } from "./availability";
-import { rowsOf } from "./offers";
 import { ACTIVE_SQL } from "./reservation-queries";
 import { type BusyInterval, iso, type SeatView } from "./views";
 
