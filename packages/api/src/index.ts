@@ -1,4 +1,4 @@
-export { type SessionUser, signToken, verifyToken } from "./auth/jwt";
+export { bearerToken, type SessionUser, signToken, verifyToken } from "./auth/jwt";
 export { createLoginLimiter, type LoginLimiter } from "./auth/limiter";
 export {
   cachedReadAnswer,

@@ -1,6 +1,7 @@
 import { Code, ConnectError, createContextKey, type HandlerContext } from "@connectrpc/connect";
 import {
   type ApiDeps,
+  bearerToken,
   createCaller,
   createContextInner,
   DomainError,
@@ -19,9 +20,7 @@ export interface GrpcDeps {
 
 /** gRPC metadata `authorization: Bearer <token>`; the original had no auth at all. */
 function bearer(ctx: HandlerContext): string | undefined {
-  const header = ctx.requestHeader.get("authorization") ?? undefined;
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  return match?.[1];
+  return bearerToken(ctx.requestHeader.get("authorization") ?? undefined);
 }
 
 /** The peer's address, set per request by the server (login throttling is per client IP). */

@@ -1,6 +1,7 @@
 import {
   type ApiDeps,
   type AuthProblem,
+  bearerToken,
   createCaller,
   createContextInner,
   resolveUser,
@@ -23,17 +24,12 @@ export interface RestEnv {
 
 export type Caller = ReturnType<typeof createCaller>;
 
-/** The original's gateway accepted exactly `Bearer <token>`; we also accept any case of "bearer". */
-function bearer(header: string | undefined): string | undefined {
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  return match?.[1];
-}
-
 /** Resolves the caller once per request; never rejects (routes decide whether they need a user). */
 export function sessionMiddleware(deps: ApiDeps): MiddlewareHandler<RestEnv> {
   return createMiddleware<RestEnv>(async (c, next) => {
     const { user, authProblem } = await resolveUser(
-      bearer(c.req.header("authorization")),
+      // The original's gateway accepted exactly `Bearer <token>`; any case of "bearer" works here.
+      bearerToken(c.req.header("authorization")),
       deps.config.auth.jwtSecret,
     );
     // `c.env` is undefined when the app is driven without the node adapter (app.request in tests).
