@@ -29,7 +29,7 @@ async function listingCopy(cache: Cache, key: string, load: () => Promise<unknow
   // largest cost after serialising the answer. The version read above still goes to the shared
   // cache for every request, so a change anywhere is seen at once; only the listing itself is
   // reused, and never past the expiry the shared entry was written with.
-  const memo = localCopies(cache);
+  const { copies: memo, loading } = stateOf(cache);
   const mine = memo.get(versionedKey);
   if (mine && mine.expiresAt > now) {
     shareOnce(cache, versionedKey, mine);
@@ -38,11 +38,6 @@ async function listingCopy(cache: Cache, key: string, load: () => Promise<unknow
   // Concurrent misses for the same versioned key share one fetch: after a booking bumps the
   // version, every reader of a popular window would otherwise run the same query at once.
   // Sharing is safe because all of them read this version, and the fetch starts after that.
-  let loading = inFlight.get(cache);
-  if (!loading) {
-    loading = new Map();
-    inFlight.set(cache, loading);
-  }
   const pending = loading.get(versionedKey);
   if (pending) return pending;
   const fetching = fetchCopy(cache, memo, versionedKey, now, load).finally(() =>
@@ -51,9 +46,6 @@ async function listingCopy(cache: Cache, key: string, load: () => Promise<unknow
   loading.set(versionedKey, fetching);
   return fetching;
 }
-
-/** Loads in progress, per cache (like the local copies) and versioned key. */
-const inFlight = new WeakMap<Cache, Map<string, Promise<LocalCopy>>>();
 
 async function fetchCopy(
   cache: Cache,
@@ -128,17 +120,32 @@ interface LocalCopy extends Envelope<unknown> {
   answers?: Map<string, Buffer>;
 }
 
-/** Per-process copies, per cache (two in-process instances in tests keep separate copies). */
-const copies = new WeakMap<Cache, Map<string, LocalCopy>>();
+/**
+ * What this process keeps per cache (two in-process instances in tests keep their own): copies
+ * of listings by versioned key, loads in progress, and the shared seats-version reader.
+ */
+interface CacheState {
+  copies: Map<string, LocalCopy>;
+  loading: Map<string, Promise<LocalCopy>>;
+  readVersion: () => Promise<number>;
+}
+
+const states = new WeakMap<Cache, CacheState>();
 const MAX_LOCAL_COPIES = 256;
 
-function localCopies(cache: Cache): Map<string, LocalCopy> {
-  let memo = copies.get(cache);
-  if (!memo) {
-    memo = new Map();
-    copies.set(cache, memo);
+function stateOf(cache: Cache): CacheState {
+  let state = states.get(cache);
+  if (!state) {
+    state = {
+      copies: new Map(),
+      loading: new Map(),
+      readVersion: coalescedRead(
+        async () => (await cache.get<number>(SEATS_VERSION_KEY)) ?? (await cache.incr(SEATS_VERSION_KEY)),
+      ),
+    };
+    states.set(cache, state);
   }
-  return memo;
+  return state;
 }
 
 function remember(memo: Map<string, LocalCopy>, key: string, entry: LocalCopy): LocalCopy {
@@ -152,8 +159,6 @@ function remember(memo: Map<string, LocalCopy>, key: string, entry: LocalCopy): 
   return entry;
 }
 
-const versionReaders = new WeakMap<Cache, () => Promise<number>>();
-
 /**
  * The seats version as the shared cache holds it now. No version readable means either a fresh
  * system or an unreachable shared cache: bumping it then yields a key nobody has written yet,
@@ -161,14 +166,7 @@ const versionReaders = new WeakMap<Cache, () => Promise<number>>();
  * invalidation may not have reached.
  */
 export function currentVersion(cache: Cache): Promise<number> {
-  let read = versionReaders.get(cache);
-  if (!read) {
-    read = coalescedRead(
-      async () => (await cache.get<number>(SEATS_VERSION_KEY)) ?? (await cache.incr(SEATS_VERSION_KEY)),
-    );
-    versionReaders.set(cache, read);
-  }
-  return read();
+  return stateOf(cache).readVersion();
 }
 
 /**
