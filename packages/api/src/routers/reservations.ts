@@ -1,13 +1,22 @@
 import { createReservationInput, idInput, myReservationsInput } from "@dlsms/validators";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { withEffects } from "../services/events";
+import { lostRacesNow } from "../services/lost-races";
 import * as service from "../services/reservations.service";
 import { protectedProcedure } from "../trpc";
 
 export const reservationsRouter = {
   create: protectedProcedure.input(createReservationInput).mutation(({ ctx, input }) =>
     withEffects(ctx, async (effects) => {
-      const reservation = await service.createReservation(ctx.db, ctx.user.id, input, ctx.config.rules);
+      // The seats version is read before the attempt: see lost-races.ts.
+      const lostRaces = await lostRacesNow(ctx.cache);
+      const reservation = await service.createReservation(
+        ctx.db,
+        ctx.user.id,
+        input,
+        ctx.config.rules,
+        lostRaces,
+      );
       effects.seat(reservation.seatId, "booked");
       return reservation;
     }),

@@ -5,6 +5,7 @@ import type { BookingRules } from "../config";
 import { Conflict, NotFound, RuleViolation } from "../errors";
 import { addMinutes, formatForPeople, parseLibraryTime } from "../time";
 import { activeOverlapping, pgTime } from "./availability";
+import type { LostRacesAt } from "./lost-races";
 import { ACTIVE_SQL, col, iso } from "./reservation-queries";
 import type { ReservationView } from "./views";
 
@@ -32,12 +33,16 @@ export async function createReservation(
   userId: number,
   input: CreateReservationInput,
   rules: BookingRules,
+  lostRaces?: LostRacesAt,
 ): Promise<ReservationView> {
   const zone = rules.libraryTimezone;
   const start = parseLibraryTime(input.startTime, zone, "startTime");
   const end = parseLibraryTime(input.endTime, zone, "endTime");
   const now = new Date();
   checkBookingTimes(start, end, now, rules);
+  const attempt = { userId, seatId: input.seatId, start, end };
+  const knownLoss = lostRaces?.races.knownLoss(lostRaces.version, attempt);
+  if (knownLoss !== undefined) throw seatTaken(knownLoss);
 
   // The lock and the attempt in one transaction sent as one write (transactionInOneTrip): one
   // round trip where there were three (BEGIN, the work, COMMIT). The first statement waits for
@@ -65,7 +70,10 @@ export async function createReservation(
   if (r.ownStart !== null && r.ownEnd !== null) {
     throw ownOverlap(r.ownCode ?? "", new Date(r.ownStart), new Date(r.ownEnd), zone);
   }
-  if (r.seatTaken) throw seatTaken(r.seatCode);
+  if (r.seatTaken) {
+    lostRaces?.races.recordSeatTaken(lostRaces.version, attempt, r.seatCode);
+    throw seatTaken(r.seatCode);
+  }
   // What blocked the insert committed after the attempt's snapshot: look again.
   throw await explainConflict(db, userId, r.seatCode, start, end, zone);
 }

@@ -1,0 +1,101 @@
+import type { Cache } from "@dlsms/bus";
+import { LRUCache } from "lru-cache";
+import { currentVersion } from "./listing-cache";
+
+/**
+ * Bookings the database has already refused as "seat taken", remembered under the seats version
+ * they were decided at, so a crowd asking again for a slot that is gone is answered without a
+ * transaction each. In a rush for a popular seat almost every attempt is such a repeat: the
+ * bench's hot-seat storm spent a database round trip (lock the student, count, try the insert)
+ * per loser.
+ *
+ * Why an answer from here is the answer the database would give:
+ * - The seats version is bumped by every committed change to a reservation or a seat (Effects),
+ *   BEFORE that change's request answers. A fact is recorded under the version read before the
+ *   attempt that decided it, and used only while the version is still that one, so any change
+ *   acknowledged since (a cancel, a no-show, maintenance, a new booking of this student) has
+ *   moved the version and the fact is ignored.
+ * - The booking's verdicts come in a fixed order: no such seat, maintenance, the student's
+ *   limit, the student's own overlapping reservation, the seat taken. "Seat taken" is reached
+ *   only when everything before it passed, so two facts are needed: the seat was taken for that
+ *   window (seat fact) and THIS student passed the checks before it for that window (student
+ *   fact: under the limit, no reservation of their own overlapping it). Without a write the
+ *   first checks cannot start failing: the limit counts upcoming reservations, and time only
+ *   lowers that count; overlaps and seat states change only by writes, which move the version.
+ * - Only refusals are remembered. A booking that may succeed always goes to the database, which
+ *   stays the only judge of who gets a seat.
+ * The version is the shared cache's (Redis across instances), read per request through the same
+ * coalesced reader as the listing cache; an unreachable cache gives a new version every read,
+ * so nothing recorded here is used during an outage.
+ */
+export interface LostRaces {
+  /** The seat's code if this student's attempt is known to lose at `version`, else undefined. */
+  knownLoss(version: number, attempt: Attempt): string | undefined;
+  /** The database refused the attempt as "seat taken" (every earlier check passed) at `version`. */
+  recordSeatTaken(version: number, attempt: Attempt, seatCode: string): void;
+  /** Answers served from here; for tests and metrics. */
+  readonly hits: number;
+}
+
+export interface Attempt {
+  userId: number;
+  seatId: number;
+  start: Date;
+  end: Date;
+}
+
+/** Bounds memory: each entry is a short key and two numbers. */
+const MAX_SLOTS = 10_000;
+const MAX_STUDENT_WINDOWS = 50_000;
+
+interface SeatFact {
+  version: number;
+  code: string;
+}
+
+function createLostRaces(): LostRaces {
+  const takenSlots = new LRUCache<string, SeatFact>({ max: MAX_SLOTS });
+  const clearStudents = new LRUCache<string, number>({ max: MAX_STUDENT_WINDOWS });
+  const window = (a: Attempt) => `${a.start.getTime()}-${a.end.getTime()}`;
+  const slotKey = (a: Attempt) => `${a.seatId}@${window(a)}`;
+  const studentKey = (a: Attempt) => `${a.userId}@${window(a)}`;
+  let hits = 0;
+  return {
+    knownLoss(version, attempt) {
+      const seat = takenSlots.get(slotKey(attempt));
+      if (seat?.version !== version || clearStudents.get(studentKey(attempt)) !== version) return undefined;
+      hits++;
+      return seat.code;
+    },
+    recordSeatTaken(version, attempt, seatCode) {
+      takenSlots.set(slotKey(attempt), { version, code: seatCode });
+      clearStudents.set(studentKey(attempt), version);
+    },
+    get hits() {
+      return hits;
+    },
+  };
+}
+
+const perCache = new WeakMap<Cache, LostRaces>();
+
+/** This process's memo for the given shared cache (two in-process instances in tests keep their own). */
+export function lostRacesFor(cache: Cache): LostRaces {
+  let races = perCache.get(cache);
+  if (!races) {
+    races = createLostRaces();
+    perCache.set(cache, races);
+  }
+  return races;
+}
+
+/** What createReservation needs: the memo and the version to read facts under. */
+export interface LostRacesAt {
+  races: LostRaces;
+  version: number;
+}
+
+/** Reads the current seats version for this request (after it arrived; coalesced). */
+export async function lostRacesNow(cache: Cache): Promise<LostRacesAt> {
+  return { races: lostRacesFor(cache), version: await currentVersion(cache) };
+}
