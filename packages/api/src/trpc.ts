@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { Context } from "./context";
-import { toDomainError } from "./errors";
+import { type DomainError, toDomainError } from "./errors";
 
 interface IssueLike {
   message: string;
@@ -39,12 +39,23 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
+/** A domain error as tRPC's, without collecting a call stack (see DomainError). */
+function expectedError(domain: DomainError): TRPCError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new TRPCError({ code: domain.code, message: domain.message, cause: domain });
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** The ONE place domain errors and database constraint violations become tRPC codes. */
 const mapDomainErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
     const domain = toDomainError(result.error.cause ?? result.error);
-    if (domain) throw new TRPCError({ code: domain.code, message: domain.message, cause: domain });
+    if (domain) throw expectedError(domain);
     // Input validation: direct callers (and the REST/gRPC doors) get the readable text, not zod's JSON.
     const validation = result.error.code === "BAD_REQUEST" ? readableIssues(result.error.cause) : undefined;
     if (validation)
