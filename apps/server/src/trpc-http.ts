@@ -4,6 +4,7 @@ import { getRequestListener } from "@hono/node-server";
 import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { withBookingShortcut } from "./booking-shortcut";
 import { withCachedReads } from "./cached-reads";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -22,7 +23,9 @@ export interface TrpcHttpOptions {
  * Request, which profiling showed costs far less per call than the standalone adapter's full
  * WHATWG Request/AbortSignal construction (the REST door, served this way, answered the same
  * cached listing ~1.5× faster). Chunked bodies keep the standalone adapter, whose maxBodySize
- * bounds them while they stream.
+ * bounds them while they stream. In front of both: the cached reads (cached-reads.ts) and the
+ * known booking losses (booking-shortcut.ts); a booking that shortcut read but could not answer
+ * reaches the fetch adapter with its body.
  */
 export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
   const contextFor = createContextFactory(options.deps);
@@ -33,19 +36,30 @@ export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
     createContext: contextFor,
     onError: options.onError,
   });
-  const listener = getRequestListener(
-    // Mounted on a node:http (HTTP/1.1) server: the bindings' request is an IncomingMessage.
-    (request, env) =>
-      fetchRequestHandler({
-        endpoint: "/trpc",
-        req: request,
-        router: options.router,
-        createContext: (): Promise<Context> => contextFor({ req: env.incoming as IncomingMessage }),
-        onError: options.onError,
-      }),
-    { overrideGlobalObjects: false },
-  );
-  return withCachedReads(options.deps, (req, res) => {
+  const trpcCall = (request: Request, req: IncomingMessage) =>
+    fetchRequestHandler({
+      endpoint: "/trpc",
+      req: request,
+      router: options.router,
+      createContext: (): Promise<Context> => contextFor({ req }),
+      onError: options.onError,
+    });
+  const listener = getRequestListener((request, env) => trpcCall(request, env.incoming as IncomingMessage), {
+    overrideGlobalObjects: false,
+  });
+  const withBody = (req: IncomingMessage, res: ServerResponse, body: Buffer) =>
+    trpcCall(requestWithBody(req, body), req).then(
+      (response) => writeResponse(res, response),
+      () => {
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end();
+      },
+    );
+  const bookings = withBookingShortcut(options.deps, (req, res, body) => {
+    if (body) void withBody(req, res, body);
+    else afterShortcuts(req, res);
+  });
+  const afterShortcuts: Handler = (req, res) => {
     const declared = req.headers["content-length"];
     if (declared !== undefined && Number(declared) > options.maxBodySize) {
       payloadTooLarge(res, options.maxBodySize);
@@ -61,7 +75,32 @@ export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
       return;
     }
     standalone(req, res);
+  };
+  return withCachedReads(options.deps, bookings);
+}
+
+/** A WHATWG Request for tRPC's fetch adapter, from a node request whose body was already read. */
+function requestWithBody(req: IncomingMessage, body: Buffer): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
+    method: req.method ?? "POST",
+    headers,
+    body: new Uint8Array(body),
   });
+}
+
+async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
+  const body = Buffer.from(await response.arrayBuffer());
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  res.writeHead(response.status, { ...headers, "content-length": body.length });
+  res.end(body);
 }
 
 /** The same shape tRPC's own PAYLOAD_TOO_LARGE has, so clients see one kind of error. */

@@ -1,5 +1,6 @@
 export { bearerToken, type SessionUser, signToken, verifyToken } from "./auth/jwt";
 export { createLoginLimiter, type LoginLimiter } from "./auth/limiter";
+export { BOOKING_PATH, knownBookingLoss } from "./booking-fast-answer";
 export {
   cachedReadAnswer,
   isCachedReadPath,
@@ -13,6 +14,7 @@ export * from "./errors";
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from "./root";
 export { checkHealth } from "./routers/health";
 export * from "./services/events";
+export { lostRacesFor } from "./services/lost-races";
 export { runSweep, type SweepResult } from "./services/sweeper";
 export * from "./services/views";
 export { parseLibraryTime } from "./time";

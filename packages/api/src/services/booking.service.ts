@@ -5,7 +5,7 @@ import type { BookingRules } from "../config";
 import { Conflict, NotFound, RuleViolation } from "../errors";
 import { addMinutes, formatForPeople, parseLibraryTime } from "../time";
 import { activeOverlapping, pgTime } from "./availability";
-import type { LostRacesAt } from "./lost-races";
+import type { Attempt, LostRacesAt } from "./lost-races";
 import { ACTIVE_SQL, col, iso } from "./reservation-queries";
 import type { ReservationView } from "./views";
 
@@ -28,6 +28,35 @@ export function checkBookingTimes(start: Date, end: Date, now: Date, rules: Book
   }
 }
 
+/** The request as an attempt, once the rules that need no database pass (else RuleViolation). */
+function bookingAttempt(userId: number, input: CreateReservationInput, rules: BookingRules) {
+  const zone = rules.libraryTimezone;
+  const start = parseLibraryTime(input.startTime, zone, "startTime");
+  const end = parseLibraryTime(input.endTime, zone, "endTime");
+  const now = new Date();
+  checkBookingTimes(start, end, now, rules);
+  return { attempt: { userId, seatId: input.seatId, start, end }, now };
+}
+
+function knownLossOf(attempt: Attempt, { races, version }: LostRacesAt): Conflict | undefined {
+  const code = races.knownLoss(version, attempt);
+  return code === undefined ? undefined : seatTaken(code);
+}
+
+/**
+ * The answer createReservation would give without asking the database, when there is one: the
+ * request breaks a rule that needs no database (RuleViolation, thrown) or is a known loss
+ * (returned). Undefined means only the database can tell.
+ */
+export function bookingAnswerWithoutDatabase(
+  userId: number,
+  input: CreateReservationInput,
+  rules: BookingRules,
+  lostRaces: LostRacesAt,
+): Conflict | undefined {
+  return knownLossOf(bookingAttempt(userId, input, rules).attempt, lostRaces);
+}
+
 export async function createReservation(
   db: Database,
   userId: number,
@@ -36,13 +65,10 @@ export async function createReservation(
   lostRaces?: LostRacesAt,
 ): Promise<ReservationView> {
   const zone = rules.libraryTimezone;
-  const start = parseLibraryTime(input.startTime, zone, "startTime");
-  const end = parseLibraryTime(input.endTime, zone, "endTime");
-  const now = new Date();
-  checkBookingTimes(start, end, now, rules);
-  const attempt = { userId, seatId: input.seatId, start, end };
-  const knownLoss = lostRaces?.races.knownLoss(lostRaces.version, attempt);
-  if (knownLoss !== undefined) throw seatTaken(knownLoss);
+  const { attempt, now } = bookingAttempt(userId, input, rules);
+  const { start, end } = attempt;
+  const knownLoss = lostRaces && knownLossOf(attempt, lostRaces);
+  if (knownLoss) throw knownLoss;
 
   // The lock and the attempt in one transaction sent as one write (transactionInOneTrip): one
   // round trip where there were three (BEGIN, the work, COMMIT). The first statement waits for
@@ -55,7 +81,7 @@ export async function createReservation(
     sql`select 1 from users where id = ${userId} for no key update`,
     attemptBooking(userId, input.seatId, start, end, now, rules),
   ]);
-  const r = attempted?.[0] as Attempt | undefined;
+  const r = attempted?.[0] as AttemptRow | undefined;
   if (!r) throw new Error("the booking statement returned no row");
   if (r.id !== null) return toView(r, r.id);
   if (r.seatCode === null) throw new NotFound(`Seat ${input.seatId} does not exist`);
@@ -79,7 +105,7 @@ export async function createReservation(
 }
 
 /** One row: the reservation's wire columns when inserted (else nulls), and why not. */
-interface Attempt extends Omit<ReservationView, "id"> {
+interface AttemptRow extends Omit<ReservationView, "id"> {
   id: number | null;
   seatCode: string | null;
   seatStatus: string | null;
@@ -92,7 +118,7 @@ interface Attempt extends Omit<ReservationView, "id"> {
   seatTaken: boolean | null;
 }
 
-function toView(r: Attempt, id: number): ReservationView {
+function toView(r: AttemptRow, id: number): ReservationView {
   return {
     id,
     seatId: r.seatId,

@@ -1,0 +1,56 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type ApiDeps, BOOKING_PATH, knownBookingLoss } from "@dlsms/api";
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Bookings are a few hundred bytes; anything larger is unusual and left to tRPC whole. */
+const MAX_SHORTCUT_BODY = 4_096;
+const URL_PATH = `/trpc/${BOOKING_PATH}`;
+/** The headers tRPC's fetch adapter sends with its JSON answers. */
+const TRPC_JSON_HEADERS = { "content-type": "application/json", vary: "trpc-accept, accept" };
+
+/**
+ * POSTs of `reservations.create` whose answer is a loss already known are answered here, without
+ * tRPC (see knownBookingLoss). The body is read first (its size is declared and small); when
+ * there is no such answer, `next` gets the request with that body, to run the procedure.
+ */
+export function withBookingShortcut(
+  deps: ApiDeps,
+  next: (req: IncomingMessage, res: ServerResponse, body?: Buffer) => void,
+): Handler {
+  return (req, res) => {
+    if (!isPlainBooking(req)) {
+      next(req, res);
+      return;
+    }
+    readBody(req).then(
+      async (body) => {
+        const answer = await knownBookingLoss(deps, {
+          authorization: req.headers.authorization,
+          body: body.toString("utf8"),
+        }).catch(() => undefined);
+        if (!answer) return next(req, res, body);
+        res.writeHead(409, { ...TRPC_JSON_HEADERS, "content-length": answer.length });
+        res.end(answer);
+      },
+      () => res.destroy(),
+    );
+  };
+}
+
+function isPlainBooking(req: IncomingMessage): boolean {
+  if (req.method !== "POST" || req.url !== URL_PATH) return false;
+  if (req.headers["trpc-accept"] !== undefined || req.headers["transfer-encoding"] !== undefined)
+    return false;
+  const declared = Number(req.headers["content-length"]);
+  return Number.isInteger(declared) && declared > 0 && declared <= MAX_SHORTCUT_BODY;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
