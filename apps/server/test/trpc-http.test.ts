@@ -1,5 +1,6 @@
+import { signToken } from "@dlsms/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "./helpers";
+import { startTestServer, TEST_JWT_SECRET, type TestServer } from "./helpers";
 
 // Queries (GET) take the fetch adapter, everything with a body the standalone one: both must
 // answer in the same shapes and codes.
@@ -103,5 +104,81 @@ describe("repeated seats.list / branches.list reads (answered from the stored by
     expect(JSON.parse(bad.text).error.message).toBe("hasPower must be true or false");
     const batch = await get(`seats.list?batch=1&input=${enc({ 0: window })}`);
     expect(batch.status).toBe(200);
+  });
+});
+
+describe("repeated reservations.mine reads (answered from the caller's cached copy)", () => {
+  const raw = async (path: string, auth: string) => {
+    const res = await fetch(`${ts.url}/trpc/${path}`, { headers: { authorization: auth } });
+    const headers = Object.fromEntries(
+      ["content-type", "vary", "content-length"].map((h) => [h, res.headers.get(h)]),
+    );
+    return { status: res.status, headers, text: await res.text() };
+  };
+  const ids = (answer: { text: string }) =>
+    (JSON.parse(answer.text).result.data as { id: number }[]).map((r) => r.id);
+  const upcoming = `reservations.mine?input=${enc({ upcomingOnly: true })}`;
+  const day = (days: number, h: number) => {
+    const d = new Date(Date.now() + days * 24 * 3_600_000);
+    d.setUTCHours(h, 0, 0, 0);
+    return d.toISOString();
+  };
+  let bob: string;
+  let bobToken: string;
+  beforeAll(async () => {
+    bobToken = (await ts.client().auth.login.mutate({ studentId: "S2021002", password: "password123" }))
+      .token;
+    bob = `Bearer ${bobToken}`;
+  });
+
+  it("sends the same status, headers and bytes as tRPC itself", async () => {
+    await ts
+      .client(bobToken)
+      .reservations.create.mutate({ seatId: 5, startTime: day(3, 9), endTime: day(3, 10) });
+    for (const path of [upcoming, "reservations.mine?", `reservations.mine?input=${enc({})}`]) {
+      const viaTrpc = await raw(`${path}${path.endsWith("?") ? "" : "&"}via=trpc`, bob);
+      const first = await raw(path, bob);
+      const again = await raw(path, bob);
+      expect(viaTrpc.status).toBe(200);
+      expect(ids(viaTrpc)).toHaveLength(1);
+      expect(first).toEqual(viaTrpc);
+      expect(again).toEqual(viaTrpc);
+    }
+  });
+
+  it("answers each signed-in user with their own reservations only", async () => {
+    const alice = `Bearer ${token}`;
+    const bobs = ids(await raw(upcoming, bob));
+    const alices = ids(await raw(upcoming, alice));
+    expect(bobs).toHaveLength(1);
+    expect(alices.some((id) => bobs.includes(id))).toBe(false);
+    expect(ids(await raw(upcoming, bob))).toEqual(bobs);
+    expect(ids(await raw(upcoming, alice))).toEqual(alices);
+  });
+
+  it("shows a booking and a cancel to the very next read", async () => {
+    const before = ids(await raw(upcoming, bob));
+    const booked = await ts
+      .client(bobToken)
+      .reservations.create.mutate({ seatId: 6, startTime: day(4, 9), endTime: day(4, 10) });
+    expect(ids(await raw(upcoming, bob))).toEqual([...before, booked.id]);
+    await ts.client(bobToken).reservations.cancel.mutate({ id: booked.id });
+    expect(ids(await raw(upcoming, bob))).toEqual(before);
+  });
+
+  it("still refuses a missing, forged or expired token and bad input on a warm copy", async () => {
+    await raw(upcoming, bob);
+    expect((await raw(upcoming, "")).status).toBe(401);
+    expect((await raw(upcoming, `${bob}x`)).status).toBe(401);
+    const me = await ts.client(bobToken).auth.me.query();
+    const expired = await signToken(me, TEST_JWT_SECRET, -1 / 3600);
+    const stale = await raw(upcoming, `Bearer ${expired.token}`);
+    expect(stale.status).toBe(401);
+    expect(JSON.parse(stale.text).error.message).toMatch(/expired/);
+    const bad = await raw(`reservations.mine?input=${enc({ upcomingOnly: "yes" })}`, bob);
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.text).error.message).toBe("upcomingOnly must be true or false");
+    expect((await raw("reservations.mine?input=null", bob)).status).toBe(400);
+    expect((await raw("reservations.mine?input=%7Bnot-json", bob)).status).toBe(400);
   });
 });

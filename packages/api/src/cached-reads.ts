@@ -1,6 +1,6 @@
 import type { SeatsListInput } from "@dlsms/validators";
-import { seatsListInput } from "@dlsms/validators";
-import { bearerToken } from "./auth/jwt";
+import { myReservationsInput, seatsListInput } from "@dlsms/validators";
+import { bearerToken, type SessionUser } from "./auth/jwt";
 import { type ApiDeps, resolveUser } from "./context";
 import { listBranches } from "./services/branches.service";
 import {
@@ -10,6 +10,7 @@ import {
   type ListingFormat,
   seatsListingKey,
 } from "./services/listing-cache";
+import { myReservationsAnswer } from "./services/my-reservations-cache";
 import { listSeats } from "./services/seats.service";
 
 /** A cached listing: where it lives in the listing cache and how to load it on a miss. */
@@ -57,30 +58,49 @@ const TRPC_RESULT: ListingFormat<unknown> = {
   render: (listing) => Buffer.from(`{"result":{"data":${JSON.stringify(listing)}}}`),
 };
 
+/** Produces a cached read's answer bytes (loading on a miss); made once input and user are known. */
+type CachedRead = () => Promise<Buffer>;
+
 /**
- * Queries whose answer is the same for every signed-in user and comes whole from the listing
- * cache: `seats.list` and `branches.list`. For these a transport may answer without the
- * procedure pipeline: with the bytes it already made for the same listing copy, or, on a miss,
- * by loading the listing exactly as the procedure does. Everything else about the call —
- * session check, input validation, freshness — is the procedure's own rule, applied here the
- * same way; anything unusual (and any error while loading) leaves the call to the procedure.
+ * Queries whose answer comes whole from a cache that a change invalidates before it is
+ * acknowledged: `seats.list` and `branches.list` (the same for every signed-in user, from the
+ * listing cache) and `reservations.mine` (the signed-in user's own, from the per-user cache).
+ * For these a transport may answer without the procedure pipeline: with the bytes it already
+ * made for the same copy, or, on a miss, by loading exactly as the procedure does. Everything
+ * else about the call — session check, input validation, freshness — is the procedure's own
+ * rule, applied here the same way; anything unusual (and any error while loading) leaves the
+ * call to the procedure. `user` is the caller, whose token was already checked.
  */
 // A Map, not an object: a path such as "toString" must not find a prototype method.
 const readFor = new Map<
   string,
-  (deps: ReadDeps, rawInput: string | undefined) => ListingRead<unknown> | undefined
+  (deps: ApiDeps, rawInput: string | undefined, user: SessionUser) => CachedRead | undefined
 >([
   [
     "seats.list",
     (deps, rawInput) => {
       const valid = validSeatFilters(rawInput);
-      return valid && listingReads.seats(deps, valid.filters, valid.key);
+      if (!valid) return undefined;
+      const read = listingReads.seats(deps, valid.filters, valid.key);
+      return () => renderedListing(deps, read, TRPC_RESULT);
     },
   ],
   // No input parser: tRPC accepts and ignores whatever well-formed input comes along.
   [
     "branches.list",
-    (deps, rawInput) => (parseJson(rawInput) === INVALID ? undefined : listingReads.branches(deps)),
+    (deps, rawInput) =>
+      parseJson(rawInput) === INVALID
+        ? undefined
+        : () => renderedListing(deps, listingReads.branches(deps), TRPC_RESULT),
+  ],
+  [
+    "reservations.mine",
+    (deps, rawInput, user) => {
+      const upcomingOnly = validUpcomingOnly(rawInput);
+      return upcomingOnly === undefined
+        ? undefined
+        : () => myReservationsAnswer(deps, user.id, upcomingOnly, deps.config.rules);
+    },
   ],
 ]);
 
@@ -102,6 +122,30 @@ function validSeatFilters(rawInput: string | undefined) {
   return valid;
 }
 
+/**
+ * `reservations.mine`'s input as the procedure reads it (myReservationsInput, then
+ * `upcomingOnly ?? false`), or undefined when the procedure would refuse it. Remembered per raw
+ * input like the seat filters: clients send the same one or two inputs again and again.
+ */
+const validMineInputs = new Map<string, boolean>();
+const MAX_VALID_MINE_INPUTS = 100;
+
+function validUpcomingOnly(rawInput: string | undefined): boolean | undefined {
+  if (rawInput === undefined) return false;
+  const known = validMineInputs.get(rawInput);
+  if (known !== undefined) return known;
+  const json = parseJson(rawInput);
+  if (json === INVALID) return undefined;
+  const parsed = myReservationsInput.safeParse(json);
+  if (!parsed.success) return undefined;
+  const upcomingOnly = parsed.data?.upcomingOnly ?? false;
+  if (validMineInputs.size >= MAX_VALID_MINE_INPUTS) {
+    validMineInputs.delete(validMineInputs.keys().next().value ?? "");
+  }
+  validMineInputs.set(rawInput, upcomingOnly);
+  return upcomingOnly;
+}
+
 const INVALID = Symbol("invalid JSON");
 
 /** tRPC's own reading of `?input=`: absent is undefined, malformed is an error (not ours). */
@@ -118,18 +162,20 @@ export const isCachedReadPath = (path: string): boolean => readFor.has(path);
 
 /**
  * The answer to a cached read when the caller's token is valid and unexpired and the input
- * valid: from this process's fresh copy of the listing, loaded on a miss. Undefined, or a
- * rejection (a rule broken by the window, a database error), means: run the procedure, which
- * answers errors in tRPC's shape. The answer is tRPC's own JSON for the procedure's result.
+ * valid: from this process's fresh copy (of the listing, or of the caller's reservations),
+ * loaded on a miss. Undefined, or a rejection (a rule broken by the window, a database error),
+ * means: run the procedure, which answers errors in tRPC's shape. The answer is tRPC's own JSON
+ * for the procedure's result.
  */
 export async function cachedReadAnswer(
   deps: ApiDeps,
   call: { path: string; rawInput: string | undefined; authorization: string | string[] | undefined },
 ): Promise<Buffer | undefined> {
-  const read = readFor.get(call.path)?.(deps, call.rawInput);
+  const readOf = readFor.get(call.path);
   const token = bearerToken(call.authorization);
-  if (read === undefined || token === undefined) return undefined;
+  if (readOf === undefined || token === undefined) return undefined;
+  // The user first: a per-user read is keyed by the caller.
   const { user } = await resolveUser(token, deps.config.auth.jwtSecret);
   if (!user || user.exp * 1000 <= Date.now()) return undefined;
-  return renderedListing(deps, read, TRPC_RESULT);
+  return readOf(deps, call.rawInput, user)?.();
 }

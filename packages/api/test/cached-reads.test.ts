@@ -92,7 +92,7 @@ describe("cached read answers (the transport's fast path for seats.list / branch
     expect(await answer(JSON.stringify({ ...window, hasPower: "yes" }))).toBeUndefined();
     expect(await answer(JSON.stringify({ startTime: window.startTime }))).toBeUndefined();
     expect(await answer("{not json")).toBeUndefined();
-    expect(await answer(raw, bearer, "reservations.mine")).toBeUndefined();
+    expect(await answer(raw, bearer, "reservations.get")).toBeUndefined();
     expect(await answer(raw, bearer, "toString")).toBeUndefined();
   });
 });

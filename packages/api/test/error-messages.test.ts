@@ -1,3 +1,4 @@
+import { createMemoryCache } from "@dlsms/bus";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Context, createContextInner } from "../src/context";
@@ -203,6 +204,8 @@ describe("error messages a client sees over HTTP", () => {
   it("an unexpected failure is a 500 whose message hides the details", async () => {
     const broken: Context = createContextInner({
       ...api.deps,
+      // A cache of its own: this user's reservations, read above, must not come from a copy.
+      cache: createMemoryCache(),
       db: new Proxy(api.deps.db, {
         get() {
           throw new Error("connection string postgres://secret@db leaked");

@@ -2,6 +2,7 @@ import { createReservationInput, idInput, myReservationsInput } from "@dlsms/val
 import type { TRPCRouterRecord } from "@trpc/server";
 import { withEffects } from "../services/events";
 import { lostRacesNow } from "../services/lost-races";
+import { cachedMyReservations } from "../services/my-reservations-cache";
 import * as service from "../services/reservations.service";
 import { protectedProcedure } from "../trpc";
 
@@ -23,8 +24,9 @@ export const reservationsRouter = {
   ),
   mine: protectedProcedure
     .input(myReservationsInput)
+    // Through this process's per-user copy, checked against the seats version (my-reservations-cache.ts).
     .query(({ ctx, input }) =>
-      service.myReservations(ctx.db, ctx.user.id, input?.upcomingOnly ?? false, ctx.config.rules),
+      cachedMyReservations(ctx, ctx.user.id, input?.upcomingOnly ?? false, ctx.config.rules),
     ),
   get: protectedProcedure
     .input(idInput)

@@ -1,0 +1,175 @@
+import type { Cache } from "@dlsms/bus";
+import type { Database } from "@dlsms/db";
+import { LRUCache } from "lru-cache";
+import type { BookingRules } from "../config";
+import { currentVersion, LISTING_TTL_SECONDS } from "./listing-cache";
+import { type MyReservationView, myReservations } from "./reservation-queries";
+
+/**
+ * `reservations.mine`, cached per user in this process and validated by the seats version.
+ *
+ * Why a copy is never stale for a reader (the same argument as listing-cache.ts):
+ * - Every committed change to a reservation, a seat or a branch bumps the seats version through
+ *   Effects.flush AFTER it commits and BEFORE its request answers (the sweeper flushes likewise
+ *   after its transitions), and versions only go up.
+ * - A copy is stored under the version read BEFORE its load started. So any change whose bump
+ *   that read saw had committed before the query ran, and is in the copy; any later change
+ *   bumps the version past the copy's, and every reader that starts after that change was
+ *   acknowledged reads the new version and does not take the copy.
+ * - Concurrent misses share one load only when they read the same version: for each of them,
+ *   every change acknowledged before it arrived is in that version, hence in the load.
+ * - Time alone changes one answer: with `upcomingOnly` the query keeps rows with
+ *   `end_time > now`, so the answer changes exactly when the earliest `endTime` among its rows
+ *   passes (rows only ever drop out with time; nothing comes in). A copy serves only before
+ *   that instant, and a reader that joined a load started before it arrived checks the same
+ *   bound for its own arrival. All rows otherwise depend on the database and the booking rules
+ *   only (the rules are part of the key).
+ * - LISTING_TTL_SECONDS bounds any copy's age, as for listings, in case a version was reused
+ *   (a shared-cache outage hands out locally counted versions).
+ *
+ * The copies are this process's own (per Cache object, like listing-cache's state) and never go
+ * to the shared cache: they are per user, small and cheap to load, and each instance serves its
+ * own readers. Rows and arrays are frozen: they are shared by every reader of the copy, so a
+ * caller that mutates them fails loudly instead of corrupting other readers' answers.
+ */
+
+export interface MyReservationsCopy {
+  /** The seats version read before the load started. */
+  readonly version: number;
+  /** When the load started (epoch ms, after the version read). */
+  readonly startedAt: number;
+  /** The copy answers readers arriving before this instant (epoch ms). */
+  readonly freshUntil: number;
+  readonly rows: readonly MyReservationView[];
+  /** tRPC's answer for these rows, `{"result":{"data":…}}`, made once per copy. */
+  readonly trpcAnswer: Buffer;
+}
+
+type Deps = { db: Database; cache: Cache };
+
+/** The caller's reservations as the procedure answers them, from a fresh copy or a new load. */
+export async function cachedMyReservations(
+  deps: Deps,
+  userId: number,
+  upcomingOnly: boolean,
+  rules: BookingRules,
+): Promise<readonly MyReservationView[]> {
+  return (await myReservationsCopy(deps, userId, upcomingOnly, rules)).rows;
+}
+
+/**
+ * The same answer as tRPC's bytes, for a transport that answers without the procedure. The
+ * caller must have checked the session and validated the input as the procedure does.
+ */
+export async function myReservationsAnswer(
+  deps: Deps,
+  userId: number,
+  upcomingOnly: boolean,
+  rules: BookingRules,
+): Promise<Buffer> {
+  return (await myReservationsCopy(deps, userId, upcomingOnly, rules)).trpcAnswer;
+}
+
+/**
+ * Copies are held within a byte budget, least recently used out first. A copy holds its rows
+ * (measured: about as much heap as their JSON) and its answer bytes, so it counts twice its
+ * answer. On the bench's campus (~45 upcoming reservations, ~18 KB per student) this keeps
+ * ~3,500 students; real students (at most a few upcoming reservations) take ~1–2 KB each.
+ */
+export const MY_RESERVATIONS_CACHE_BYTES = 128 * 1024 * 1024;
+
+interface CacheState {
+  copies: LRUCache<string, MyReservationsCopy>;
+  /** Loads in progress by versioned key. */
+  loading: Map<string, Promise<MyReservationsCopy>>;
+}
+
+const states = new WeakMap<Cache, CacheState>();
+
+function stateOf(cache: Cache): CacheState {
+  let state = states.get(cache);
+  if (!state) {
+    state = {
+      copies: new LRUCache({
+        maxSize: MY_RESERVATIONS_CACHE_BYTES,
+        sizeCalculation: (copy) => 2 * copy.trpcAnswer.length + 256,
+      }),
+      loading: new Map(),
+    };
+    states.set(cache, state);
+  }
+  return state;
+}
+
+/** The rules the query reads (the check-in window); one process normally has one set. */
+const keyOf = (userId: number, upcomingOnly: boolean, rules: BookingRules) =>
+  `${userId}:${upcomingOnly}:${rules.checkInEarlyMinutes}:${rules.graceMinutes}`;
+
+async function myReservationsCopy(
+  deps: Deps,
+  userId: number,
+  upcomingOnly: boolean,
+  rules: BookingRules,
+): Promise<MyReservationsCopy> {
+  const key = keyOf(userId, upcomingOnly, rules);
+  const state = stateOf(deps.cache);
+  // The version first, then the clock: a copy must be loaded after the version it is stored under.
+  const version = await currentVersion(deps.cache);
+  const arrivedAt = Date.now();
+  for (;;) {
+    const held = state.copies.get(key);
+    if (held && held.version === version && arrivedAt < held.freshUntil) return held;
+    const copy = await sharedLoad(deps, state, key, version, userId, upcomingOnly, rules);
+    // A load that started before this reader arrived may hold a row that has ended since; a load
+    // that started after it is what an uncached read would have got. A retry finds no load
+    // started before this reader arrived (this one has finished), so it ends on its next turn.
+    if (copy.startedAt >= arrivedAt || arrivedAt < copy.freshUntil) return copy;
+  }
+}
+
+function sharedLoad(
+  deps: Deps,
+  state: CacheState,
+  key: string,
+  version: number,
+  userId: number,
+  upcomingOnly: boolean,
+  rules: BookingRules,
+): Promise<MyReservationsCopy> {
+  const versionedKey = `${key}:v${version}`;
+  const pending = state.loading.get(versionedKey);
+  if (pending) return pending;
+  const loading = load(deps, version, userId, upcomingOnly, rules)
+    .then((copy) => {
+      const held = state.copies.get(key);
+      if (!held || held.version <= copy.version) state.copies.set(key, copy);
+      return copy;
+    })
+    .finally(() => state.loading.delete(versionedKey));
+  state.loading.set(versionedKey, loading);
+  return loading;
+}
+
+async function load(
+  deps: Deps,
+  version: number,
+  userId: number,
+  upcomingOnly: boolean,
+  rules: BookingRules,
+): Promise<MyReservationsCopy> {
+  const startedAt = Date.now();
+  const loaded = await myReservations(deps.db, userId, upcomingOnly, rules);
+  const rows = Object.freeze(Array.from(loaded, (row) => Object.freeze(row)));
+  let freshUntil = startedAt + LISTING_TTL_SECONDS * 1000;
+  if (upcomingOnly) {
+    // endTime is truncated to the millisecond, so this is at or before the row's real end.
+    for (const row of rows) freshUntil = Math.min(freshUntil, Date.parse(row.endTime));
+  }
+  return {
+    version,
+    startedAt,
+    freshUntil,
+    rows,
+    trpcAnswer: Buffer.from(`{"result":{"data":${JSON.stringify(rows)}}}`),
+  };
+}

@@ -1,0 +1,249 @@
+import { createMemoryCache } from "@dlsms/bus";
+import type { Database } from "@dlsms/db";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { signToken } from "../src/auth/jwt";
+import { cachedReadAnswer } from "../src/cached-reads";
+import { SEATS_VERSION_KEY } from "../src/services/events";
+import { currentVersion } from "../src/services/listing-cache";
+import { cachedMyReservations } from "../src/services/my-reservations-cache";
+import type { MyReservationView } from "../src/services/reservation-queries";
+import { createTestApi, type TestApi } from "../src/testing";
+import { at, dayAt, HOUR, insertReservation, MINUTE, slot } from "./helpers";
+
+let api: TestApi;
+const bearers = new Map<number, string>();
+beforeAll(async () => {
+  api = await createTestApi();
+});
+afterAll(() => api?.destroy());
+
+async function bearerFor(userId: number): Promise<string> {
+  let bearer = bearers.get(userId);
+  if (!bearer) {
+    bearer = `Bearer ${await api.tokenFor(userId)}`;
+    bearers.set(userId, bearer);
+  }
+  return bearer;
+}
+
+/** The HTTP shortcut's answer for GET reservations.mine?input=<raw> as `userId`. */
+async function shortcut(userId: number, rawInput: string | undefined, authorization?: string) {
+  return cachedReadAnswer(api.deps, {
+    path: "reservations.mine",
+    rawInput,
+    authorization: authorization ?? (await bearerFor(userId)),
+  });
+}
+
+const UPCOMING = JSON.stringify({ upcomingOnly: true });
+
+/** The rows the shortcut answered with. */
+async function shortcutRows(userId: number, rawInput = UPCOMING): Promise<MyReservationView[]> {
+  const bytes = await shortcut(userId, rawInput);
+  if (!bytes) throw new Error("the shortcut left the call to the procedure");
+  return (JSON.parse(bytes.toString()) as { result: { data: MyReservationView[] } }).result.data;
+}
+
+/** The procedure's own answer, as tRPC would put it on the wire. */
+async function procedureJson(userId: number, input?: { upcomingOnly?: boolean }): Promise<string> {
+  const rows = await (await api.as(userId)).reservations.mine(input);
+  return JSON.stringify({ result: { data: rows } });
+}
+
+describe("reservations.mine through the cached-read shortcut", () => {
+  it("answers with exactly the procedure's JSON for the same user and input, reusing the same bytes", async () => {
+    const alice = await api.as(1);
+    await alice.reservations.create(slot(1, dayAt(2, 9), dayAt(2, 10)));
+    await alice.reservations.create(slot(2, dayAt(3, 9), dayAt(3, 10)));
+    const inputs: Array<[string | undefined, { upcomingOnly?: boolean } | undefined]> = [
+      [undefined, undefined],
+      ["{}", {}],
+      [UPCOMING, { upcomingOnly: true }],
+      [JSON.stringify({ upcomingOnly: false }), { upcomingOnly: false }],
+    ];
+    for (const [raw, input] of inputs) {
+      const bytes = await shortcut(1, raw);
+      expect(bytes?.toString()).toBe(await procedureJson(1, input));
+      // The same copy serves again without being rendered a second time.
+      expect(await shortcut(1, raw)).toBe(bytes);
+    }
+    expect(await shortcutRows(1)).toHaveLength(2);
+  });
+
+  it("never answers one user with another's reservations", async () => {
+    const bob = await api.as(2);
+    const bobs = await bob.reservations.create(slot(3, dayAt(2, 12), dayAt(2, 13)));
+    const alices = await shortcutRows(1);
+    const bobsRows = await shortcutRows(2);
+    expect(bobsRows.map((r) => r.id)).toEqual([bobs.id]);
+    expect(alices.every((r) => r.userId === 1)).toBe(true);
+    expect(alices.map((r) => r.id)).not.toContain(bobs.id);
+    // Warm for both, still each their own; the procedure agrees.
+    expect((await shortcutRows(1)).map((r) => r.id)).toEqual(alices.map((r) => r.id));
+    expect((await shortcut(2, UPCOMING))?.toString()).toBe(await procedureJson(2, { upcomingOnly: true }));
+    expect((await shortcut(1, UPCOMING))?.toString()).toBe(await procedureJson(1, { upcomingOnly: true }));
+  });
+
+  it("shows a create, a cancel and a check-in to the very next read", async () => {
+    const carol = await api.as(3);
+    expect(await shortcutRows(3)).toEqual([]);
+    expect(await carol.reservations.mine({ upcomingOnly: true })).toEqual([]);
+
+    const booked = await carol.reservations.create(slot(4, dayAt(2, 14), dayAt(2, 15)));
+    expect((await shortcutRows(3)).map((r) => r.id)).toEqual([booked.id]);
+    expect((await carol.reservations.mine({ upcomingOnly: true })).map((r) => r.id)).toEqual([booked.id]);
+
+    await carol.reservations.cancel({ id: booked.id });
+    expect(await shortcutRows(3)).toEqual([]);
+    expect((await shortcutRows(3, "{}")).find((r) => r.id === booked.id)?.status).toBe("CANCELLED");
+    expect((await carol.reservations.mine()).find((r) => r.id === booked.id)?.status).toBe("CANCELLED");
+
+    const soon = await carol.reservations.create(slot(5, at(5 * MINUTE), at(65 * MINUTE)));
+    expect((await shortcutRows(3)).map((r) => [r.id, r.status])).toEqual([[soon.id, "CONFIRMED"]]);
+    await carol.reservations.checkIn({ id: soon.id });
+    expect((await shortcutRows(3)).map((r) => [r.id, r.status])).toEqual([[soon.id, "CHECKED_IN"]]);
+    expect((await carol.reservations.mine({ upcomingOnly: true }))[0]?.status).toBe("CHECKED_IN");
+  });
+
+  it("shows a sweeper transition to the very next read", async () => {
+    // Written straight to the database (a start in the past), so bump the version as a service would.
+    const missed = await insertReservation(api, {
+      userId: 4,
+      seatId: 6,
+      start: at(-30 * MINUTE),
+      end: at(30 * MINUTE),
+    });
+    await api.deps.cache.incr(SEATS_VERSION_KEY);
+    expect((await shortcutRows(4)).map((r) => [r.id, r.status])).toEqual([[missed.id, "CONFIRMED"]]);
+    expect((await shortcutRows(4, "{}")).map((r) => r.status)).toEqual(["CONFIRMED"]);
+
+    // The sweep's effects are flushed before the procedure answers, as the scheduled one does.
+    const swept = await (await api.as(11)).admin.sweep();
+    expect(swept.noShows).toBe(1);
+    expect(await shortcutRows(4)).toEqual([]);
+    expect((await shortcutRows(4, "{}")).map((r) => [r.id, r.status])).toEqual([[missed.id, "NO_SHOW"]]);
+    expect((await (await api.as(4)).reservations.mine())[0]?.status).toBe("NO_SHOW");
+  });
+
+  it("drops a reservation once its end passes, without any write", async () => {
+    const end = at(1_500);
+    const ending = await insertReservation(api, {
+      userId: 5,
+      seatId: 7,
+      start: at(-HOUR),
+      end,
+      status: "CHECKED_IN",
+    });
+    const later = await (await api.as(5)).reservations.create(slot(8, dayAt(2, 9), dayAt(2, 10)));
+    const version = await currentVersion(api.deps.cache);
+    const warm = await shortcutRows(5);
+    expect(warm.map((r) => r.id)).toEqual([ending.id, later.id]);
+    expect(await shortcut(5, UPCOMING)).toBe(await shortcut(5, UPCOMING));
+
+    // Nothing is written meanwhile: only the clock moves past the first row's end.
+    while (Date.now() <= end.getTime()) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await shortcutRows(5)).map((r) => r.id)).toEqual([later.id]);
+    expect((await (await api.as(5)).reservations.mine({ upcomingOnly: true })).map((r) => r.id)).toEqual([
+      later.id,
+    ]);
+    expect(await currentVersion(api.deps.cache)).toBe(version);
+    // Without upcomingOnly, time changes nothing: the ended row is still listed.
+    expect((await shortcutRows(5, "{}")).map((r) => r.id).sort()).toEqual([ending.id, later.id].sort());
+  });
+
+  it("leaves every doubtful call to the procedure: no, forged or expired token; bad input", async () => {
+    const bearer = await bearerFor(1);
+    expect(await shortcut(1, UPCOMING)).toBeDefined();
+    expect(await shortcut(1, UPCOMING, "")).toBeUndefined();
+    expect(await shortcut(1, UPCOMING, `${bearer}x`)).toBeUndefined();
+    const u = await (await api.as(1)).auth.me();
+    const expired = await signToken(u, api.deps.config.auth.jwtSecret, -1 / 3600);
+    expect(await shortcut(1, UPCOMING, `Bearer ${expired.token}`)).toBeUndefined();
+    for (const bad of [JSON.stringify({ upcomingOnly: "yes" }), "null", "[]", "{not json", ""]) {
+      expect(await shortcut(1, bad)).toBeUndefined();
+    }
+  });
+});
+
+describe("cachedMyReservations", () => {
+  /** A database whose `execute` calls are counted (myReservations is one execute). */
+  function countingDb(): { db: Database; queries: () => number } {
+    let n = 0;
+    const db = new Proxy(api.deps.db, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (name !== "execute" || typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          n += 1;
+          return value.apply(target, args);
+        };
+      },
+    });
+    return { db, queries: () => n };
+  }
+
+  it("runs one load for concurrent misses of the same user and version, then serves the copy", async () => {
+    const { db, queries } = countingDb();
+    const deps = { db, cache: createMemoryCache() };
+    const rules = api.deps.config.rules;
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => cachedMyReservations(deps, 1, true, rules)),
+    );
+    expect(queries()).toBe(1);
+    expect(answers.every((rows) => rows === answers[0])).toBe(true);
+    expect(await cachedMyReservations(deps, 1, true, rules)).toBe(answers[0]);
+    expect(queries()).toBe(1);
+    // Another user, the other input, or another cache (another instance) loads its own.
+    await cachedMyReservations(deps, 2, true, rules);
+    await cachedMyReservations(deps, 1, false, rules);
+    await cachedMyReservations({ db, cache: createMemoryCache() }, 1, true, rules);
+    expect(queries()).toBe(4);
+    // A new seats version makes every copy stale.
+    await deps.cache.incr(SEATS_VERSION_KEY);
+    await cachedMyReservations(deps, 1, true, rules);
+    expect(queries()).toBe(5);
+  });
+
+  it("gives a reader that joined a load started before it arrived only what is fresh at its arrival", async () => {
+    let release: (() => void) | undefined;
+    const { db, queries } = countingDb();
+    const gated = new Proxy(db, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (name !== "execute" || typeof value !== "function") return value;
+        return async (...args: unknown[]) => {
+          if (!release) await new Promise<void>((resolve) => (release = resolve));
+          return value.apply(target, args);
+        };
+      },
+    });
+    const deps = { db: gated, cache: createMemoryCache() };
+    const rules = api.deps.config.rules;
+    const first = cachedMyReservations(deps, 1, true, rules);
+    await vi.waitFor(() => expect(release).toBeDefined());
+    // The second reader arrives after every row of the load in flight has ended.
+    const clock = vi.spyOn(Date, "now").mockReturnValue(dayAt(5, 0).getTime());
+    try {
+      const second = cachedMyReservations(deps, 1, true, rules);
+      await new Promise((resolve) => setImmediate(resolve));
+      release?.();
+      const firstRows = await first;
+      expect(firstRows.length).toBeGreaterThan(0);
+      expect(await second).not.toBe(firstRows);
+      expect(queries()).toBe(2);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it("hands out frozen rows, so a caller cannot change what the next reader gets", async () => {
+    const rows = await (await api.as(1)).reservations.mine({ upcomingOnly: true });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(Object.isFrozen(rows)).toBe(true);
+    expect(() => {
+      (rows[0] as { status: string }).status = "CANCELLED";
+    }).toThrow(TypeError);
+    expect(() => (rows as MyReservationView[]).pop()).toThrow(TypeError);
+    expect((await (await api.as(1)).reservations.mine({ upcomingOnly: true }))[0]?.status).toBe("CONFIRMED");
+  });
+});
