@@ -33,6 +33,11 @@ export interface LostRaces {
   knownLoss(version: number, attempt: Attempt): string | undefined;
   /** The database refused the attempt as "seat taken" (every earlier check passed) at `version`. */
   recordSeatTaken(version: number, attempt: Attempt, seatCode: string): void;
+  /**
+   * Whether any loss on this seat is remembered at all (any window, any version): a cheap
+   * first test, so a booking of a seat nobody lost costs no token check or clock read here.
+   */
+  anyLossOn(seatId: number): boolean;
   /** Answers served from here; for tests and metrics. */
   readonly hits: number;
 }
@@ -56,6 +61,7 @@ interface SeatFact {
 function createLostRaces(): LostRaces {
   const takenSlots = new LRUCache<string, SeatFact>({ max: MAX_SLOTS });
   const clearStudents = new LRUCache<string, number>({ max: MAX_STUDENT_WINDOWS });
+  const seatsWithLosses = new LRUCache<number, true>({ max: MAX_SLOTS });
   const window = (a: Attempt) => `${a.start.getTime()}-${a.end.getTime()}`;
   const slotKey = (a: Attempt) => `${a.seatId}@${window(a)}`;
   const studentKey = (a: Attempt) => `${a.userId}@${window(a)}`;
@@ -69,8 +75,10 @@ function createLostRaces(): LostRaces {
     },
     recordSeatTaken(version, attempt, seatCode) {
       takenSlots.set(slotKey(attempt), { version, code: seatCode });
+      seatsWithLosses.set(attempt.seatId, true);
       clearStudents.set(studentKey(attempt), version);
     },
+    anyLossOn: (seatId) => seatsWithLosses.has(seatId),
     get hits() {
       return hits;
     },
