@@ -3,7 +3,7 @@ import type { Database } from "@dlsms/db";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signToken } from "../src/auth/jwt";
 import { cachedReadAnswer } from "../src/cached-reads";
-import { SEATS_VERSION_KEY } from "../src/services/events";
+import { CATALOG_VERSION_KEY, reservationsVersionKey, SEATS_VERSION_KEY } from "../src/services/events";
 import { currentVersion } from "../src/services/listing-cache";
 import { cachedMyReservations } from "../src/services/my-reservations-cache";
 import type { MyReservationView } from "../src/services/reservation-queries";
@@ -113,7 +113,7 @@ describe("reservations.mine through the cached-read shortcut", () => {
       start: at(-30 * MINUTE),
       end: at(30 * MINUTE),
     });
-    await api.deps.cache.incr(SEATS_VERSION_KEY);
+    await api.deps.cache.incr(reservationsVersionKey(4));
     expect((await shortcutRows(4)).map((r) => [r.id, r.status])).toEqual([[missed.id, "CONFIRMED"]]);
     expect((await shortcutRows(4, "{}")).map((r) => r.status)).toEqual(["CONFIRMED"]);
 
@@ -198,10 +198,20 @@ describe("cachedMyReservations", () => {
     await cachedMyReservations(deps, 1, false, rules);
     await cachedMyReservations({ db, cache: createMemoryCache() }, 1, true, rules);
     expect(queries()).toBe(4);
-    // A new seats version makes every copy stale.
+    // Another student's booking moves the seats version only: this student's copy stays.
     await deps.cache.incr(SEATS_VERSION_KEY);
     await cachedMyReservations(deps, 1, true, rules);
+    expect(queries()).toBe(4);
+    // A change to this student's reservations, or to the catalogue, makes it stale.
+    await deps.cache.incr(reservationsVersionKey(1));
+    await cachedMyReservations(deps, 1, true, rules);
     expect(queries()).toBe(5);
+    await cachedMyReservations(deps, 2, true, rules);
+    expect(queries()).toBe(5);
+    await deps.cache.incr(CATALOG_VERSION_KEY);
+    await cachedMyReservations(deps, 1, true, rules);
+    await cachedMyReservations(deps, 2, true, rules);
+    expect(queries()).toBe(7);
   });
 
   it("gives a reader that joined a load started before it arrived only what is fresh at its arrival", async () => {
@@ -245,5 +255,75 @@ describe("cachedMyReservations", () => {
     }).toThrow(TypeError);
     expect(() => (rows as MyReservationView[]).pop()).toThrow(TypeError);
     expect((await (await api.as(1)).reservations.mine({ upcomingOnly: true }))[0]?.status).toBe("CONFIRMED");
+  });
+});
+
+describe("every kind of change reaches the student's next read of a warm copy", () => {
+  const iso = (d: Date) => d.toISOString();
+  /** Reads twice (the second from the copy), then returns the upcoming rows as [seatId, status]. */
+  async function warm(userId: number) {
+    await shortcutRows(userId);
+    return (await shortcutRows(userId)).map((r) => [r.seatId, r.status]);
+  }
+  const upcoming = async (userId: number) => (await shortcutRows(userId)).map((r) => [r.seatId, r.status]);
+
+  it("a waitlist offer, its claim, a decline and a staff cancel", async () => {
+    const staff = await api.as(11);
+    const [start, end] = [dayAt(4, 9), dayAt(4, 11)];
+    const holder = await api.as(6);
+    const taken = await holder.reservations.create(slot(20, start, end));
+    await (await api.as(7)).waitlist.join({ seatId: 20, desiredStart: iso(start), desiredEnd: iso(end) });
+    expect(await warm(7)).toEqual([]);
+    expect(await warm(6)).toEqual([[20, "CONFIRMED"]]);
+    await holder.reservations.cancel({ id: taken.id });
+    expect(await upcoming(6)).toEqual([]);
+    const offered = await shortcutRows(7);
+    expect(offered.map((r) => [r.seatId, r.status])).toEqual([[20, "HELD"]]);
+    await warm(7);
+    const offerId = offered[0]?.id ?? 0;
+    await (await api.as(7)).waitlist.claim({ reservationId: offerId });
+    expect(await upcoming(7)).toEqual([[20, "CONFIRMED"]]);
+    await warm(7);
+    await staff.admin.cancelReservation({ id: offerId, reason: "Exam" });
+    expect(await upcoming(7)).toEqual([]);
+
+    const other = await (await api.as(8)).reservations.create(slot(21, start, end));
+    await (await api.as(9)).waitlist.join({ seatId: 21, desiredStart: iso(start), desiredEnd: iso(end) });
+    await (await api.as(8)).reservations.cancel({ id: other.id });
+    expect(await warm(9)).toEqual([[21, "HELD"]]);
+    const [offer] = await shortcutRows(9);
+    await (await api.as(9)).waitlist.decline({ reservationId: offer?.id ?? 0 });
+    expect(await upcoming(9)).toEqual([]);
+  });
+
+  it("maintenance that cancels a reservation, a catalogue edit, a release", async () => {
+    const staff = await api.as(11);
+    await (await api.as(10)).reservations.create(slot(22, dayAt(5, 9), dayAt(5, 10)));
+    expect(await warm(10)).toEqual([[22, "CONFIRMED"]]);
+    await staff.admin.setSeatStatus({ seatId: 22, status: "MAINTENANCE" });
+    expect(await upcoming(10)).toEqual([]);
+    await staff.admin.setSeatStatus({ seatId: 22, status: "ACTIVE" });
+
+    await (await api.as(10)).reservations.create(slot(23, dayAt(5, 11), dayAt(5, 12)));
+    await warm(10);
+    await staff.admin.updateSeat({ seatId: 23, area: "Renamed Area" });
+    expect((await shortcutRows(10)).map((r) => r.area)).toEqual(["Renamed Area"]);
+
+    const student = await api.as(9);
+    const now = await student.reservations.create(slot(24, at(5 * MINUTE), at(65 * MINUTE)));
+    await student.reservations.checkIn({ id: now.id });
+    expect(await warm(9)).toEqual([[24, "CHECKED_IN"]]);
+    await student.reservations.release({ id: now.id });
+    expect(await upcoming(9)).toEqual([]);
+  });
+
+  it("another student's booking leaves the copy in place, and it is still exact", async () => {
+    const mine = await (await api.as(5)).reservations.create(slot(25, dayAt(6, 9), dayAt(6, 10)));
+    const before = await shortcut(5, UPCOMING);
+    await (await api.as(6)).reservations.create(slot(26, dayAt(6, 9), dayAt(6, 10)));
+    const after = await shortcut(5, UPCOMING);
+    expect(after).toBe(before); // the very same stored bytes: no new load
+    expect((await shortcutRows(5)).map((r) => r.id)).toContain(mine.id);
+    expect(after?.toString()).toBe(await procedureJson(5, { upcomingOnly: true }));
   });
 });

@@ -36,21 +36,21 @@ export const adminRouter = {
     ),
   createBranch: adminProcedure.input(createBranchInput).mutation(({ ctx, input }) =>
     withEffects(ctx, async (effects) => {
-      effects.invalidateListings();
+      effects.catalog();
       return catalog.createBranch(ctx.db, input);
     }),
   ),
   createSeat: adminProcedure.input(createSeatInput).mutation(({ ctx, input }) =>
     withEffects(ctx, async (effects) => {
       const seat = await catalog.createSeat(ctx.db, input);
-      effects.seat(seat.id, "maintenance");
+      effects.seat(seat.id, "maintenance", null).catalog();
       return seat;
     }),
   ),
   updateSeat: adminProcedure.input(updateSeatInput).mutation(({ ctx, input }) =>
     withEffects(ctx, async (effects) => {
       const seat = await catalog.updateSeat(ctx.db, input);
-      effects.seat(seat.id, "maintenance");
+      effects.seat(seat.id, "maintenance", null).catalog();
       return seat;
     }),
   ),

@@ -18,7 +18,7 @@ export const reservationsRouter = {
         ctx.config.rules,
         lostRaces,
       );
-      effects.seat(reservation.seatId, "booked");
+      effects.seat(reservation.seatId, "booked", reservation.userId);
       return reservation;
     }),
   ),
@@ -34,7 +34,7 @@ export const reservationsRouter = {
   checkIn: protectedProcedure.input(idInput).mutation(({ ctx, input }) =>
     withEffects(ctx, async (effects) => {
       const reservation = await service.checkIn(ctx.db, ctx.user.id, input.id, ctx.config.rules);
-      effects.seat(reservation.seatId, "checked_in");
+      effects.seat(reservation.seatId, "checked_in", reservation.userId);
       return reservation;
     }),
   ),

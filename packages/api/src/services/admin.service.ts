@@ -97,7 +97,13 @@ export async function staffCancel(
     );
     await seatFreed(
       tx,
-      { seatId: cancelled.seatId, from: cancelled.startTime, to: cancelled.endTime, reason: "cancelled" },
+      {
+        seatId: cancelled.seatId,
+        holder: cancelled.userId,
+        from: cancelled.startTime,
+        to: cancelled.endTime,
+        reason: "cancelled",
+      },
       rules,
       effects,
     );
@@ -131,7 +137,7 @@ export async function setSeatStatus(
       .where(eq(seats.id, seatId))
       .returning({ id: seats.id, code: seats.code });
     if (!seat) throw new NotFound(`Seat ${seatId} does not exist`);
-    effects.seat(seat.id, "maintenance");
+    effects.seat(seat.id, "maintenance", null);
     if (status === "ACTIVE") return { seatId, status, cancelled: 0 };
     const cancelled = await tx
       .update(reservations)
@@ -145,7 +151,7 @@ export async function setSeatStatus(
       )
       .returning();
     for (const r of cancelled) {
-      effects.notify(
+      effects.reservationsOf(r.userId).notify(
         await createNotification(tx, r.userId, "RESERVATION_CANCELLED", {
           reservationId: r.id,
           seatId,

@@ -7,6 +7,10 @@ export const SEAT_CHANGES_CHANNEL = "seat-changes";
 export const notificationChannel = (userId: number) => `notifications:${userId}`;
 /** Cache key whose value versions every cached seat/branch listing. */
 export const SEATS_VERSION_KEY = "seats:version";
+/** Cache key versioning one student's reservations (their cached `reservations.mine`). */
+export const reservationsVersionKey = (userId: number) => `reservations:user:${userId}:version`;
+/** Cache key versioning what a reservation view shows of seats and branches (code, area, …). */
+export const CATALOG_VERSION_KEY = "catalog:version";
 
 export type SeatChangeReason =
   | "booked"
@@ -40,11 +44,26 @@ export interface SeatChangeMessage {
 export class Effects {
   readonly notifications: NotificationView[] = [];
   readonly seatChanges: SeatChange[] = [];
+  /** Students whose reservations changed: their cached `reservations.mine` is stale. */
+  readonly holders = new Set<number>();
   /** Set when cached listings are stale without any one seat changing (e.g. a new branch). */
   private listingsChanged = false;
+  private catalogChanged = false;
 
   invalidateListings(): this {
     this.listingsChanged = true;
+    return this;
+  }
+
+  /** Seats or branches were created or edited: listings and every reservation view are stale. */
+  catalog(): this {
+    this.catalogChanged = true;
+    return this.invalidateListings();
+  }
+
+  /** These students' reservations changed (without a seat's availability necessarily changing). */
+  reservationsOf(...userIds: number[]): this {
+    for (const id of userIds) this.holders.add(id);
     return this;
   }
 
@@ -53,13 +72,23 @@ export class Effects {
     return this;
   }
 
-  seat(seatId: number, reason: SeatChangeReason): this {
+  /**
+   * A seat's availability changed; `holder` is the student whose reservation changed with it
+   * (null only when no reservation did, e.g. a seat put under maintenance).
+   */
+  seat(seatId: number, reason: SeatChangeReason, holder: number | null): this {
     this.seatChanges.push({ seatId, reason });
+    if (holder !== null) this.holders.add(holder);
     return this;
   }
 
   get isEmpty() {
-    return this.notifications.length === 0 && this.seatChanges.length === 0 && !this.listingsChanged;
+    return (
+      this.notifications.length === 0 &&
+      this.seatChanges.length === 0 &&
+      this.holders.size === 0 &&
+      !this.listingsChanged
+    );
   }
 
   /** Never throws: the change is durable already; a cache or bus outage must not fail it. */
@@ -69,6 +98,8 @@ export class Effects {
       deps.bus.publish(notificationChannel(n.userId), n),
     );
     if (this.seatChanges.length > 0 || this.listingsChanged) work.push(deps.cache.incr(SEATS_VERSION_KEY));
+    for (const userId of this.holders) work.push(deps.cache.incr(reservationsVersionKey(userId)));
+    if (this.catalogChanged) work.push(deps.cache.incr(CATALOG_VERSION_KEY));
     if (this.seatChanges.length > 0) {
       const message: SeatChangeMessage = { changes: this.seatChanges, at: new Date().toISOString() };
       work.push(deps.bus.publish(SEAT_CHANGES_CHANNEL, message));

@@ -80,7 +80,13 @@ export async function cancel(
       // Same transaction: the freed slot goes to the first waiter, or to nobody twice.
       await seatFreed(
         tx,
-        { seatId: cancelled.seatId, from: cancelled.startTime, to: cancelled.endTime, reason: "cancelled" },
+        {
+          seatId: cancelled.seatId,
+          holder: cancelled.userId,
+          from: cancelled.startTime,
+          to: cancelled.endTime,
+          reason: "cancelled",
+        },
         rules,
         effects,
       );
@@ -135,7 +141,13 @@ export async function release(
     if (released) {
       await seatFreed(
         tx,
-        { seatId: released.seatId, from: released.endTime, to: previous.endTime, reason: "released" },
+        {
+          seatId: released.seatId,
+          holder: released.userId,
+          from: released.endTime,
+          to: previous.endTime,
+          reason: "released",
+        },
         rules,
         effects,
       );

@@ -2,22 +2,25 @@ import type { Cache } from "@dlsms/bus";
 import type { Database } from "@dlsms/db";
 import { LRUCache } from "lru-cache";
 import type { BookingRules } from "../config";
-import { currentVersion, LISTING_TTL_SECONDS } from "./listing-cache";
+import { CATALOG_VERSION_KEY, reservationsVersionKey } from "./events";
+import { coalescedRead, LISTING_TTL_SECONDS } from "./listing-cache";
 import { type MyReservationView, myReservations } from "./reservation-queries";
 
 /**
- * `reservations.mine`, cached per user in this process and validated by the seats version.
+ * `reservations.mine`, cached per user in this process and validated by two versions in the
+ * shared cache: the student's reservations version and the catalog version (see Versions).
  *
  * Why a copy is never stale for a reader (the same argument as listing-cache.ts):
- * - Every committed change to a reservation, a seat or a branch bumps the seats version through
- *   Effects.flush AFTER it commits and BEFORE its request answers (the sweeper flushes likewise
- *   after its transitions), and versions only go up.
- * - A copy is stored under the version read BEFORE its load started. So any change whose bump
+ * - Every committed change to one of a student's reservations bumps that student's version
+ *   (Effects: `seat(…, holder)` / `reservationsOf`), and every catalogue edit bumps the catalog
+ *   version (`catalog()`), through Effects.flush AFTER it commits and BEFORE its request answers
+ *   (the sweeper flushes likewise after its transitions); versions only go up.
+ * - A copy is stored under the versions read BEFORE its load started. So any change whose bump
  *   that read saw had committed before the query ran, and is in the copy; any later change
- *   bumps the version past the copy's, and every reader that starts after that change was
+ *   bumps a version past the copy's, and every reader that starts after that change was
  *   acknowledged reads the new version and does not take the copy.
- * - Concurrent misses share one load only when they read the same version: for each of them,
- *   every change acknowledged before it arrived is in that version, hence in the load.
+ * - Concurrent misses share one load only when they read the same versions: for each of them,
+ *   every change acknowledged before it arrived is in those versions, hence in the load.
  * - Time alone changes one answer: with `upcomingOnly` the query keeps rows with
  *   `end_time > now`, so the answer changes exactly when the earliest `endTime` among its rows
  *   passes (rows only ever drop out with time; nothing comes in). A copy serves only before
@@ -26,6 +29,8 @@ import { type MyReservationView, myReservations } from "./reservation-queries";
  *   only (the rules are part of the key).
  * - LISTING_TTL_SECONDS bounds any copy's age, as for listings, in case a version was reused
  *   (a shared-cache outage hands out locally counted versions).
+ * Bookings by other students move neither version, so a busy library keeps each student's copy
+ * until their own reservations change.
  *
  * The copies are this process's own (per Cache object, like listing-cache's state) and never go
  * to the shared cache: they are per user, small and cheap to load, and each instance serves its
@@ -34,8 +39,8 @@ import { type MyReservationView, myReservations } from "./reservation-queries";
  */
 
 export interface MyReservationsCopy {
-  /** The seats version read before the load started. */
-  readonly version: number;
+  /** The student's reservations version and the catalog version, read before the load started. */
+  readonly version: Versions;
   /** When the load started (epoch ms, after the version read). */
   readonly startedAt: number;
   /** The copy answers readers arriving before this instant (epoch ms). */
@@ -82,6 +87,46 @@ interface CacheState {
   copies: LRUCache<string, MyReservationsCopy>;
   /** Loads in progress by versioned key. */
   loading: Map<string, Promise<MyReservationsCopy>>;
+  /** The catalog version, one shared-cache read for many requests (listing-cache's coalescedRead). */
+  readCatalogVersion: () => Promise<number>;
+  /**
+   * Each student's version reader, coalesced the same way: concurrent first reads of a key
+   * nobody has written share its one bump instead of each bumping it (and missing each other).
+   */
+  reservationVersionReaders: LRUCache<number, () => Promise<number>>;
+}
+
+/**
+ * What a copy depends on: the student's own reservations (bumped by every change to one of them,
+ * Effects.reservationsOf / seat(…, holder)) and the catalog (seat codes, areas, amenities,
+ * branch names shown in each row; bumped by catalogue edits, Effects.catalog). Bookings by
+ * other students move neither, so they leave this student's copy in place.
+ */
+interface Versions {
+  reservations: number;
+  catalog: number;
+}
+
+const sameVersions = (a: Versions, b: Versions) =>
+  a.reservations === b.reservations && a.catalog === b.catalog;
+/** `a` strictly newer than `b` (versions only grow). */
+const newer = (a: Versions, b: Versions) =>
+  a.reservations >= b.reservations && a.catalog >= b.catalog && !sameVersions(a, b);
+
+/**
+ * Both versions as the shared cache holds them now, read after the request arrived. An unreadable
+ * version is bumped, as listing-cache's currentVersion does, so during a shared-cache outage every
+ * read gets a version nobody has loaded under and goes to the database.
+ */
+async function versionsOf(cache: Cache, state: CacheState, userId: number): Promise<Versions> {
+  let readReservations = state.reservationVersionReaders.get(userId);
+  if (!readReservations) {
+    const key = reservationsVersionKey(userId);
+    readReservations = coalescedRead(async () => (await cache.get<number>(key)) ?? (await cache.incr(key)));
+    state.reservationVersionReaders.set(userId, readReservations);
+  }
+  const [reservations, catalog] = await Promise.all([readReservations(), state.readCatalogVersion()]);
+  return { reservations, catalog };
 }
 
 const states = new WeakMap<Cache, CacheState>();
@@ -95,6 +140,10 @@ function stateOf(cache: Cache): CacheState {
         sizeCalculation: (copy) => 2 * copy.trpcAnswer.length + 256,
       }),
       loading: new Map(),
+      reservationVersionReaders: new LRUCache({ max: 10_000 }),
+      readCatalogVersion: coalescedRead(
+        async () => (await cache.get<number>(CATALOG_VERSION_KEY)) ?? (await cache.incr(CATALOG_VERSION_KEY)),
+      ),
     };
     states.set(cache, state);
   }
@@ -114,11 +163,11 @@ async function myReservationsCopy(
   const key = keyOf(userId, upcomingOnly, rules);
   const state = stateOf(deps.cache);
   // The version first, then the clock: a copy must be loaded after the version it is stored under.
-  const version = await currentVersion(deps.cache);
+  const version = await versionsOf(deps.cache, state, userId);
   const arrivedAt = Date.now();
   for (;;) {
     const held = state.copies.get(key);
-    if (held && held.version === version && arrivedAt < held.freshUntil) return held;
+    if (held && sameVersions(held.version, version) && arrivedAt < held.freshUntil) return held;
     const copy = await sharedLoad(deps, state, key, version, userId, upcomingOnly, rules);
     // A load that started before this reader arrived may hold a row that has ended since; a load
     // that started after it is what an uncached read would have got. A retry finds no load
@@ -131,18 +180,18 @@ function sharedLoad(
   deps: Deps,
   state: CacheState,
   key: string,
-  version: number,
+  version: Versions,
   userId: number,
   upcomingOnly: boolean,
   rules: BookingRules,
 ): Promise<MyReservationsCopy> {
-  const versionedKey = `${key}:v${version}`;
+  const versionedKey = `${key}:v${version.catalog}.${version.reservations}`;
   const pending = state.loading.get(versionedKey);
   if (pending) return pending;
   const loading = load(deps, version, userId, upcomingOnly, rules)
     .then((copy) => {
       const held = state.copies.get(key);
-      if (!held || held.version <= copy.version) state.copies.set(key, copy);
+      if (!held || !newer(held.version, copy.version)) state.copies.set(key, copy);
       return copy;
     })
     .finally(() => state.loading.delete(versionedKey));
@@ -152,7 +201,7 @@ function sharedLoad(
 
 async function load(
   deps: Deps,
-  version: number,
+  version: Versions,
   userId: number,
   upcomingOnly: boolean,
   rules: BookingRules,

@@ -29,11 +29,12 @@ const CANDIDATES_PER_FREED_SLOT = 25;
  */
 export async function seatFreed(
   tx: Database,
-  freed: { seatId: number; from: Date; to: Date; reason: SeatChangeReason },
+  /** `holder`: the student whose reservation freed the seat. */
+  freed: { seatId: number; holder: number; from: Date; to: Date; reason: SeatChangeReason },
   rules: BookingRules,
   effects: Effects,
 ): Promise<{ reservationId: number; userId: number } | null> {
-  effects.seat(freed.seatId, freed.reason);
+  effects.seat(freed.seatId, freed.reason, freed.holder);
   const now = new Date();
   const from = freed.from < now ? now : freed.from;
   if (freed.to.getTime() - from.getTime() < MINUTE_MS) return null;
@@ -99,7 +100,7 @@ export async function seatFreed(
           expiresAt: expiresAt.toISOString(),
         }),
       )
-      .seat(seat.id, "offered");
+      .seat(seat.id, "offered", c.userId);
     return { reservationId: held.id, userId: c.userId };
   }
   return null;

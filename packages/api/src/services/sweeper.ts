@@ -67,7 +67,7 @@ export async function runSweep(
       );
       await seatFreed(
         tx,
-        { seatId: row.seatId, from: now, to: row.endTime, reason: "no_show" },
+        { seatId: row.seatId, holder: row.userId, from: now, to: row.endTime, reason: "no_show" },
         rules,
         effects,
       );
@@ -79,9 +79,9 @@ export async function runSweep(
     .update(reservations)
     .set({ status: "COMPLETED" })
     .where(and(eq(reservations.status, "CHECKED_IN"), lte(reservations.endTime, now)))
-    .returning({ id: reservations.id, seatId: reservations.seatId });
+    .returning({ id: reservations.id, seatId: reservations.seatId, userId: reservations.userId });
   result.completed = completed.length;
-  for (const row of completed) effects.seat(row.seatId, "completed");
+  for (const row of completed) effects.seat(row.seatId, "completed", row.userId);
 
   // HELD offers past expiry → EXPIRED, and the offer moves on to the next waiter.
   const lapsed = await db

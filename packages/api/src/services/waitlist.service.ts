@@ -180,6 +180,7 @@ export async function endOffer(
     tx,
     {
       seatId: ended.seatId,
+      holder: ended.userId,
       from: ended.startTime,
       to: ended.endTime,
       reason: how === "EXPIRED" ? "expired" : "declined",
@@ -246,7 +247,7 @@ export async function claimOffer(
       throw new RuleViolation("This offer is no longer open: it expired or was withdrawn");
     }
     await tx.update(waitlist).set({ status: "FULFILLED" }).where(eq(waitlist.offerReservationId, claimed.id));
-    effects.seat(claimed.seatId, "claimed");
+    effects.seat(claimed.seatId, "claimed", claimed.userId);
     return toReservationView(claimed);
   });
 }
