@@ -42,6 +42,9 @@ function isPlainBooking(req: IncomingMessage): boolean {
   if (req.method !== "POST" || req.url !== URL_PATH) return false;
   if (req.headers["trpc-accept"] !== undefined || req.headers["transfer-encoding"] !== undefined)
     return false;
+  // tRPC reads a POST body only as application/json (else 415): answer only what it would read.
+  const type = req.headers["content-type"]?.toLowerCase().split(";", 1)[0]?.trim();
+  if (type !== "application/json") return false;
   const declared = Number(req.headers["content-length"]);
   return Number.isInteger(declared) && declared > 0 && declared <= MAX_SHORTCUT_BODY;
 }

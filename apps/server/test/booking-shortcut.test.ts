@@ -97,6 +97,27 @@ describe("reservations.create beside tRPC", () => {
     expect(JSON.parse(tooLong.text).error.message).toContain("at most");
   });
 
+  it("leaves a body tRPC would not read as JSON to tRPC (415), even on a known loss", async () => {
+    const start = tomorrowAt(21); // students 2 and 3: not among the storm's racers below
+    expect((await post(booking(34, start), token(2))).status).toBe(200);
+    expect((await post(booking(34, start), token(3))).status).toBe(409);
+    expect((await post(booking(34, start), token(3))).status).toBe(409);
+    for (const type of ["text/plain", "application/x-www-form-urlencoded"]) {
+      const res = await fetch(`${ts.url}/trpc/reservations.create`, {
+        method: "POST",
+        headers: { "content-type": type, authorization: `Bearer ${token(3)}` },
+        body: booking(34, start),
+      });
+      expect(res.status).toBe(415);
+    }
+    const charset = await fetch(`${ts.url}/trpc/reservations.create`, {
+      method: "POST",
+      headers: { "content-type": "Application/JSON; charset=utf-8", authorization: `Bearer ${token(3)}` },
+      body: booking(34, start),
+    });
+    expect(charset.status).toBe(409);
+  });
+
   it("leaves batches to tRPC", async () => {
     const start = tomorrowAt(17);
     const res = await fetch(`${ts.url}/trpc/reservations.create?batch=1`, {
