@@ -2,23 +2,13 @@ import postgres from "postgres";
 import { type BenchContext, type ScenarioResult, warmAndMeasure } from "./context";
 import { openRawSql } from "./raw-sql";
 import { REFERENCE } from "./scenarios-http";
-import { bearer, pick, stormSlots } from "./workload";
+import { bearer, nextBooking, pick, stormSlots } from "./workload";
 
 const CREATE_PATH = "/trpc/reservations.create";
 
 export async function createReservations(ctx: BenchContext): Promise<ScenarioResult> {
   const { measurement, serverCores } = await warmAndMeasure(ctx, {
-    next: () => {
-      const s = ctx.slots.next();
-      const user = ctx.campus.users[s.userIndex];
-      if (!user) throw new Error("no user for slot");
-      return {
-        method: "POST",
-        path: CREATE_PATH,
-        headers: bearer(user.token),
-        body: JSON.stringify({ seatId: s.seatId, startTime: s.start, endTime: s.end }),
-      };
-    },
+    next: () => nextBooking(ctx.campus, ctx.slots),
   });
   return {
     id: "create",

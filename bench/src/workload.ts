@@ -90,3 +90,16 @@ export function libraryWindow(dayOffset: number, slot: number, base = utcMidnigh
     endTime: new Date(startMs + 2 * 3_600_000).toISOString(),
   };
 }
+
+/** A `reservations.create` of the next non-conflicting slot, as its student. */
+export function nextBooking(campus: Campus, slots: SlotAllocator) {
+  const s = slots.next();
+  const user = campus.users[s.userIndex];
+  if (!user) throw new Error("no user for slot");
+  return {
+    method: "POST" as const,
+    path: "/trpc/reservations.create",
+    headers: bearer(user.token),
+    body: JSON.stringify({ seatId: s.seatId, startTime: s.start, endTime: s.end }),
+  };
+}
