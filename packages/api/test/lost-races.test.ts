@@ -3,7 +3,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createContextInner } from "../src/context";
 import { createCaller } from "../src/root";
-import { lostRacesFor } from "../src/services/lost-races";
+import { createLostRaces, lostRacesFor } from "../src/services/lost-races";
 import { createTestApi, type TestApi } from "../src/testing";
 import { dayAt, expectTRPCError, slot } from "./helpers";
 
@@ -137,5 +137,34 @@ describe("a storm on hot slots, many waves at once", () => {
     const rewave = await Promise.allSettled(callers.map((c) => c.reservations.create(slot(40, start, end))));
     expect(rewave.filter((o) => o.status === "fulfilled")).toHaveLength(1);
     expect(await activeOnSeat(40, start)).toHaveLength(1);
+  });
+});
+
+describe("the memo itself", () => {
+  const attempt = {
+    userId: 1,
+    seatId: 2,
+    start: new Date(Date.UTC(2030, 0, 1, 9)),
+    end: new Date(Date.UTC(2030, 0, 1, 10)),
+  };
+
+  it("answers only at the version the loss was recorded under, and only for that student and window", () => {
+    const races = createLostRaces();
+    races.recordSeatTaken(7, attempt, "ML-02");
+    expect(races.knownLoss(7, attempt)).toBe("ML-02");
+    expect(races.knownLoss(8, attempt)).toBeUndefined();
+    expect(races.knownLoss(7, { ...attempt, userId: 3 })).toBeUndefined();
+    expect(races.knownLoss(7, { ...attempt, end: new Date(attempt.end.getTime() + 60_000) })).toBeUndefined();
+    expect(races.anyLossOn(2)).toBe(true);
+    expect(races.anyLossOn(3)).toBe(false);
+  });
+
+  it("forgets a loss after its time bound (a shared cache that lost its keys counts versions again)", async () => {
+    const races = createLostRaces(40);
+    races.recordSeatTaken(7, attempt, "ML-02");
+    expect(races.knownLoss(7, attempt)).toBe("ML-02");
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(races.knownLoss(7, attempt)).toBeUndefined();
+    expect(races.anyLossOn(2)).toBe(false);
   });
 });

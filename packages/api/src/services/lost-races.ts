@@ -1,6 +1,6 @@
 import type { Cache } from "@dlsms/bus";
 import { LRUCache } from "lru-cache";
-import { currentVersion } from "./listing-cache";
+import { currentVersion, LISTING_TTL_SECONDS } from "./listing-cache";
 
 /**
  * Bookings the database has already refused as "seat taken", remembered under the seats version
@@ -58,10 +58,19 @@ interface SeatFact {
   code: string;
 }
 
-function createLostRaces(): LostRaces {
-  const takenSlots = new LRUCache<string, SeatFact>({ max: MAX_SLOTS });
-  const clearStudents = new LRUCache<string, number>({ max: MAX_STUDENT_WINDOWS });
-  const seatsWithLosses = new LRUCache<number, true>({ max: MAX_SLOTS });
+/**
+ * Facts are also forgotten after a while, as listing copies are: if the shared cache lost its
+ * keys (a Redis restart without persistence), versions count up again from 1 and could reach a
+ * remembered one with a different history behind it. The bound keeps that from lasting; in a
+ * storm it costs one database attempt per student and slot per period.
+ */
+export const LOST_RACE_TTL_MS = LISTING_TTL_SECONDS * 1000;
+
+export function createLostRaces(ttlMs = LOST_RACE_TTL_MS): LostRaces {
+  const ttl = { ttl: ttlMs };
+  const takenSlots = new LRUCache<string, SeatFact>({ max: MAX_SLOTS, ...ttl });
+  const clearStudents = new LRUCache<string, number>({ max: MAX_STUDENT_WINDOWS, ...ttl });
+  const seatsWithLosses = new LRUCache<number, true>({ max: MAX_SLOTS, ...ttl });
   const window = (a: Attempt) => `${a.start.getTime()}-${a.end.getTime()}`;
   const slotKey = (a: Attempt) => `${a.seatId}@${window(a)}`;
   const studentKey = (a: Attempt) => `${a.userId}@${window(a)}`;
