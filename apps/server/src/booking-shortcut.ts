@@ -1,13 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type ApiDeps, BOOKING_PATH, knownBookingLoss } from "@dlsms/api";
+import { type ApiDeps, BOOKING_PATH, knownBookingLoss, TRPC_JSON_HEADERS } from "@dlsms/api";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Bookings are a few hundred bytes; anything larger is unusual and left to tRPC whole. */
 const MAX_SHORTCUT_BODY = 4_096;
 const URL_PATH = `/trpc/${BOOKING_PATH}`;
-/** The headers tRPC's fetch adapter sends with its JSON answers. */
-const TRPC_JSON_HEADERS = { "content-type": "application/json", vary: "trpc-accept, accept" };
 
 /**
  * POSTs of `reservations.create` whose answer is a loss already known are answered here, without

@@ -1,10 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type ApiDeps, cachedReadAnswer, isCachedReadPath } from "@dlsms/api";
+import { type ApiDeps, cachedReadAnswer, isCachedReadPath, TRPC_JSON_HEADERS } from "@dlsms/api";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-
-/** The headers tRPC's fetch adapter sends with such an answer. */
-const TRPC_JSON_HEADERS = { "content-type": "application/json", vary: "trpc-accept, accept" };
 
 /**
  * GETs of `seats.list` / `branches.list` answered from the listing cache, and of

@@ -1,9 +1,9 @@
 import { createReservationInput } from "@dlsms/validators";
-import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { bearerToken } from "./auth/jwt";
 import { type ApiDeps, resolveUser } from "./context";
 import { bookingAnswerWithoutDatabase } from "./services/booking.service";
 import { lostRacesFor, lostRacesNow } from "./services/lost-races";
+import { trpcConflictBytes } from "./trpc-wire";
 
 export const BOOKING_PATH = "reservations.create";
 
@@ -41,16 +41,7 @@ export async function knownBookingLoss(
     return undefined; // a rule broken: tRPC words it
   }
   if (!loss) return undefined;
-  // tRPC's error body for a non-batched call, as the router's errorFormatter (trpc.ts) shapes it.
-  return Buffer.from(
-    JSON.stringify({
-      error: {
-        message: loss.message,
-        code: TRPC_ERROR_CODES_BY_KEY.CONFLICT,
-        data: { code: "CONFLICT", httpStatus: 409, path: BOOKING_PATH, validation: false },
-      },
-    }),
-  );
+  return trpcConflictBytes(loss.message, BOOKING_PATH);
 }
 
 function parseJson(text: string): unknown {

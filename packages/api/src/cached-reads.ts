@@ -12,6 +12,7 @@ import {
 } from "./services/listing-cache";
 import { myReservationsAnswer } from "./services/my-reservations-cache";
 import { listSeats } from "./services/seats.service";
+import { trpcResultBytes } from "./trpc-wire";
 
 /** A cached listing: where it lives in the listing cache and how to load it on a miss. */
 export interface ListingRead<T> {
@@ -55,7 +56,7 @@ export const renderedListing = <T>(
 /** tRPC's envelope for a successful non-batched query (no transformer): `{"result":{"data":…}}`. */
 const TRPC_RESULT: ListingFormat<unknown> = {
   name: "trpc",
-  render: (listing) => Buffer.from(`{"result":{"data":${JSON.stringify(listing)}}}`),
+  render: trpcResultBytes,
 };
 
 /** Produces a cached read's answer bytes (loading on a miss); made once input and user are known. */

@@ -18,3 +18,4 @@ export { lostRacesFor } from "./services/lost-races";
 export { runSweep, type SweepResult } from "./services/sweeper";
 export * from "./services/views";
 export { parseLibraryTime } from "./time";
+export { TRPC_JSON_HEADERS } from "./trpc-wire";

@@ -139,9 +139,7 @@ function stateOf(cache: Cache): CacheState {
     state = {
       copies: new Map(),
       loading: new Map(),
-      readVersion: coalescedRead(
-        async () => (await cache.get<number>(SEATS_VERSION_KEY)) ?? (await cache.incr(SEATS_VERSION_KEY)),
-      ),
+      readVersion: versionReader(cache, SEATS_VERSION_KEY),
     };
     states.set(cache, state);
   }
@@ -167,6 +165,15 @@ function remember(memo: Map<string, LocalCopy>, key: string, entry: LocalCopy): 
  */
 export function currentVersion(cache: Cache): Promise<number> {
   return stateOf(cache).readVersion();
+}
+
+/**
+ * A coalesced reader of the version counter at `key`, as the shared cache holds it now. An
+ * unreadable version (a fresh system, or the shared cache unreachable) is bumped, so that during
+ * an outage every read gets a version nobody has stored anything under (see currentVersion).
+ */
+export function versionReader(cache: Cache, key: string): () => Promise<number> {
+  return coalescedRead(async () => (await cache.get<number>(key)) ?? (await cache.incr(key)));
 }
 
 /**

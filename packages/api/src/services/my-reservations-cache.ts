@@ -2,8 +2,9 @@ import type { Cache } from "@dlsms/bus";
 import type { Database } from "@dlsms/db";
 import { LRUCache } from "lru-cache";
 import type { BookingRules } from "../config";
+import { trpcResultBytes } from "../trpc-wire";
 import { CATALOG_VERSION_KEY, reservationsVersionKey } from "./events";
-import { coalescedRead, LISTING_TTL_SECONDS } from "./listing-cache";
+import { LISTING_TTL_SECONDS, versionReader } from "./listing-cache";
 import { type MyReservationView, myReservations } from "./reservation-queries";
 
 /**
@@ -122,7 +123,7 @@ async function versionsOf(cache: Cache, state: CacheState, userId: number): Prom
   let readReservations = state.reservationVersionReaders.get(userId);
   if (!readReservations) {
     const key = reservationsVersionKey(userId);
-    readReservations = coalescedRead(async () => (await cache.get<number>(key)) ?? (await cache.incr(key)));
+    readReservations = versionReader(cache, key);
     state.reservationVersionReaders.set(userId, readReservations);
   }
   const [reservations, catalog] = await Promise.all([readReservations(), state.readCatalogVersion()]);
@@ -141,9 +142,7 @@ function stateOf(cache: Cache): CacheState {
       }),
       loading: new Map(),
       reservationVersionReaders: new LRUCache({ max: 10_000 }),
-      readCatalogVersion: coalescedRead(
-        async () => (await cache.get<number>(CATALOG_VERSION_KEY)) ?? (await cache.incr(CATALOG_VERSION_KEY)),
-      ),
+      readCatalogVersion: versionReader(cache, CATALOG_VERSION_KEY),
     };
     states.set(cache, state);
   }
@@ -219,6 +218,6 @@ async function load(
     startedAt,
     freshUntil,
     rows,
-    trpcAnswer: Buffer.from(`{"result":{"data":${JSON.stringify(rows)}}}`),
+    trpcAnswer: trpcResultBytes(rows),
   };
 }
