@@ -5,6 +5,7 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { ApiDeps } from "@dlsms/api";
 import type { Logger } from "../logger";
 import { peerAddress } from "./context";
+import { withGetSeatsShortcut } from "./seats-shortcut";
 import { registerAuthService } from "./services/auth";
 import { registerNotificationService } from "./services/notifications";
 import { registerNotifyService } from "./services/notify";
@@ -54,7 +55,7 @@ export async function startGrpcServer(options: GrpcDoorOptions): Promise<GrpcDoo
       registerNotificationService(router, ctx);
     },
   });
-  const server = createServer(handler);
+  const server = createServer(withGetSeatsShortcut(options.deps, handler));
   const sessions = new Set<ServerHttp2Session>();
   server.on("session", (session) => {
     sessions.add(session);
