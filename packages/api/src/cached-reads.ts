@@ -2,6 +2,7 @@ import type { SeatsListInput } from "@dlsms/validators";
 import { myReservationsInput, seatsListInput } from "@dlsms/validators";
 import { bearerToken, type SessionUser } from "./auth/jwt";
 import { type ApiDeps, resolveUser } from "./context";
+import { listSeatsFromCatalogue } from "./services/branch-listing";
 import { listBranches } from "./services/branches.service";
 import {
   BRANCHES_LISTING_KEY,
@@ -11,7 +12,7 @@ import {
   seatsListingKey,
 } from "./services/listing-cache";
 import { myReservationsAnswer } from "./services/my-reservations-cache";
-import { listSeats } from "./services/seats.service";
+import type { SeatView } from "./services/views";
 import { trpcResultBytes } from "./trpc-wire";
 
 /** A cached listing: where it lives in the listing cache and how to load it on a miss. */
@@ -20,7 +21,7 @@ export interface ListingRead<T> {
   load(): Promise<T>;
 }
 
-type ReadDeps = Pick<ApiDeps, "db" | "config">;
+type ReadDeps = Pick<ApiDeps, "db" | "cache" | "config">;
 
 /** The listings behind `seats.list` and `branches.list`: the procedures and the fast path share these. */
 export const listingReads = {
@@ -28,9 +29,9 @@ export const listingReads = {
     deps: ReadDeps,
     filters: SeatsListInput,
     key = seatsListingKey(filters),
-  ): ListingRead<Awaited<ReturnType<typeof listSeats>>> => ({
+  ): ListingRead<SeatView[]> => ({
     key,
-    load: () => listSeats(deps.db, filters, deps.config.rules),
+    load: () => listSeatsFromCatalogue(deps, filters, deps.config.rules),
   }),
   branches: (deps: ReadDeps): ListingRead<Awaited<ReturnType<typeof listBranches>>> => ({
     key: BRANCHES_LISTING_KEY,

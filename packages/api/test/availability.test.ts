@@ -1,6 +1,8 @@
 import { MAX_RESERVATION_HOURS, type ReservationStatus, reservations, SAMPLE_SEATS, users } from "@dlsms/db";
+import type { SeatsListInput } from "@dlsms/validators";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listSeatsFromCatalogue } from "../src/services/branch-listing";
 import { listSeats } from "../src/services/seats.service";
 import { createTestApi, type TestApi } from "../src/testing";
 import { HOUR, MINUTE } from "./helpers";
@@ -109,6 +111,59 @@ describe("seat availability in a branch listing", () => {
     }
     // The data set really exercises both answers.
     expect(busySeen).toBeGreaterThan(windows.length * 5);
+  });
+
+  it("gives the same listings from the cached catalogue as the one-statement SQL form", async () => {
+    // Runs on the random reservations above; one seat under maintenance, one with an edited area.
+    const staff = await api.as(11);
+    await staff.admin.setSeatStatus({ seatId: branchSeats[2] as number, status: "MAINTENANCE" });
+    await staff.admin.updateSeat({ seatId: branchSeats[4] as number, area: "Edited Area", hasMonitor: true });
+    const rand = random(7);
+    const base = Date.UTC(2031, 0, 6, 0, 0);
+    const filterSets: SeatsListInput[] = [
+      {},
+      { availableOnly: true },
+      { hasPower: true },
+      { hasPower: false, availableOnly: true },
+      { hasMonitor: true },
+      { area: "Edited Area" },
+      { area: "Silent Study Zone" },
+      { area: "No Such Area" },
+    ];
+    const deps = { db: api.database.db, cache: api.deps.cache };
+    let compared = 0;
+    for (let i = 0; i < 60; i++) {
+      const from = base - 12 * HOUR + Math.floor(rand() * 7 * 96) * 15 * MINUTE;
+      const window = {
+        startTime: new Date(from).toISOString(),
+        endTime: new Date(from + (15 + Math.floor(rand() * 40) * 15) * MINUTE).toISOString(),
+      };
+      for (const branch of [BRANCH, "Science Library", "No Such Library"]) {
+        for (const filters of filterSets) {
+          const input = { ...filters, branch, ...window };
+          const fromCatalogue = await listSeatsFromCatalogue(deps, input, api.deps.config.rules);
+          const bySql = await listSeats(api.database.db, input, api.deps.config.rules);
+          expect(JSON.stringify(fromCatalogue)).toBe(JSON.stringify(bySql));
+          compared += bySql.length;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(1_000);
+  });
+
+  it("shows maintenance and catalogue edits in the very next listing", async () => {
+    const staff = await api.as(11);
+    const student = await api.as(2);
+    const seatId = branchSeats[6] as number;
+    const input = { branch: BRANCH };
+    const seatIn = async () => (await student.seats.list(input)).find((s) => s.id === seatId);
+    expect((await seatIn())?.status).toBe("ACTIVE");
+    await staff.admin.setSeatStatus({ seatId, status: "MAINTENANCE" });
+    expect(await seatIn()).toMatchObject({ status: "MAINTENANCE", available: false });
+    await staff.admin.setSeatStatus({ seatId, status: "ACTIVE" });
+    expect((await seatIn())?.status).toBe("ACTIVE");
+    await staff.admin.updateSeat({ seatId, area: "Moved Area", hasPower: false });
+    expect(await seatIn()).toMatchObject({ area: "Moved Area", hasPower: false });
   });
 
   it("refuses a reservation longer than a day, and fills branch_id from the seat", async () => {

@@ -137,7 +137,8 @@ export async function setSeatStatus(
       .where(eq(seats.id, seatId))
       .returning({ id: seats.id, code: seats.code });
     if (!seat) throw new NotFound(`Seat ${seatId} does not exist`);
-    effects.seat(seat.id, "maintenance", null);
+    // The status is part of the seat catalogue listings are made from (branch-listing.ts).
+    effects.seat(seat.id, "maintenance", null).catalog();
     if (status === "ACTIVE") return { seatId, status, cancelled: 0 };
     const cancelled = await tx
       .update(reservations)
