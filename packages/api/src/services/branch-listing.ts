@@ -1,14 +1,12 @@
 import type { Cache } from "@dlsms/bus";
-import { type Database, MAX_RESERVATION_HOURS, rowsOf } from "@dlsms/db";
+import { type Database, rowsOf } from "@dlsms/db";
 import type { SeatsListInput } from "@dlsms/validators";
 import { sql } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
 import type { BookingRules } from "../config";
-import { pgTime } from "./availability";
 import { CATALOG_VERSION_KEY } from "./events";
 import { LISTING_TTL_SECONDS, versionReader } from "./listing-cache";
-import { ACTIVE_SQL } from "./reservation-queries";
-import { listSeats, resolveWindow } from "./seats.service";
+import { busySeatsOfBranch, listSeats, resolveWindow } from "./seats.service";
 import type { SeatView } from "./views";
 
 /**
@@ -113,23 +111,12 @@ async function loadCatalogue(db: Database, branch: string): Promise<CatalogueSea
   );
 }
 
-/**
- * The seats of the branch that an active reservation holds during the window: one range scan
- * in start order, exact because no reservation lasts longer than MAX_RESERVATION_HOURS (as in
- * seats.service's busyInBranch).
- */
+/** The seats of the branch that an active reservation holds during the window (busySeatsOfBranch). */
 async function busySeatIds(
   db: Database,
   branch: string,
   window: { from: Date; to: Date },
 ): Promise<Set<number>> {
-  const earliestStart = new Date(window.from.getTime() - MAX_RESERVATION_HOURS * 3_600_000);
-  const rows = rowsOf<{ id: number }>(
-    await db.execute(sql`select distinct r.seat_id as id from reservations r
-      where r.branch_id = (select id from branches where name = ${branch})
-        and r.status in (${ACTIVE_SQL})
-        and r.start_time > ${pgTime(earliestStart)} and r.start_time < ${pgTime(window.to)}
-        and r.end_time > ${pgTime(window.from)}`),
-  );
-  return new Set(rows.map((r) => Number(r.id)));
+  const rows = rowsOf<{ seat_id: number }>(await db.execute(busySeatsOfBranch(branch, window)));
+  return new Set(rows.map((r) => Number(r.seat_id)));
 }

@@ -67,16 +67,18 @@ interface SeatQueryOptions {
  * on the bench data. Exact because no reservation lasts longer than MAX_RESERVATION_HOURS (a
  * CHECK constraint): one that overlaps [from, to) started after from minus that bound.
  */
-function busyInBranch(branch: string, window: Window) {
+export function busySeatsOfBranch(branch: string, window: Window): SQL {
   const earliestStart = new Date(window.from.getTime() - MAX_RESERVATION_HOURS * 3_600_000);
+  return sql`select distinct r.seat_id from ${reservations} r
+    where r.branch_id = (select id from ${branches} where name = ${branch})
+      and r.status in (${ACTIVE_SQL})
+      and r.start_time > ${pgTime(earliestStart)} and r.start_time < ${pgTime(window.to)}
+      and r.end_time > ${pgTime(window.from)}`;
+}
+
+function busyInBranch(branch: string, window: Window) {
   return {
-    join: sql`left join (
-        select distinct r.seat_id from ${reservations} r
-        where r.branch_id = (select id from ${branches} where name = ${branch})
-          and r.status in (${ACTIVE_SQL})
-          and r.start_time > ${pgTime(earliestStart)} and r.start_time < ${pgTime(window.to)}
-          and r.end_time > ${pgTime(window.from)}
-      ) busy on busy.seat_id = ${seats.id}`,
+    join: sql`left join (${busySeatsOfBranch(branch, window)}) busy on busy.seat_id = ${seats.id}`,
     available: sql`(${seats.status} = 'ACTIVE' and busy.seat_id is null)`,
   };
 }
