@@ -10,12 +10,9 @@ const URL_PATH = `/trpc/${BOOKING_PATH}`;
 /**
  * POSTs of `reservations.create` whose answer is a loss already known are answered here, without
  * tRPC (see knownBookingLoss). The body is read first (its size is declared and small); when
- * there is no such answer, `next` gets the request with that body, to run the procedure.
+ * there is no such answer, `next` gets the request with that body attached, to run the procedure.
  */
-export function withBookingShortcut(
-  deps: ApiDeps,
-  next: (req: IncomingMessage, res: ServerResponse, body?: Buffer) => void,
-): Handler {
+export function withBookingShortcut(deps: ApiDeps, next: Handler): Handler {
   return (req, res) => {
     if (!isPlainBooking(req)) {
       next(req, res);
@@ -27,7 +24,11 @@ export function withBookingShortcut(
           authorization: req.headers.authorization,
           body: body.toString("utf8"),
         }).catch(() => undefined);
-        if (!answer) return next(req, res, body);
+        if (!answer) {
+          // @hono/node-server reads a body already taken off the request from `rawBody`.
+          (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
+          return next(req, res);
+        }
         res.writeHead(409, { ...TRPC_JSON_HEADERS, "content-length": answer.length });
         res.end(answer);
       },

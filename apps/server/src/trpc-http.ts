@@ -25,7 +25,7 @@ export interface TrpcHttpOptions {
  * cached listing ~1.5× faster). Chunked bodies keep the standalone adapter, whose maxBodySize
  * bounds them while they stream. In front of both: the cached reads (cached-reads.ts) and the
  * known booking losses (booking-shortcut.ts); a booking that shortcut read but could not answer
- * reaches the fetch adapter with its body.
+ * reaches the fetch adapter with its body handed over as `rawBody`.
  */
 export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
   const contextFor = createContextFactory(options.deps);
@@ -36,29 +36,18 @@ export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
     createContext: contextFor,
     onError: options.onError,
   });
-  const trpcCall = (request: Request, req: IncomingMessage) =>
-    fetchRequestHandler({
-      endpoint: "/trpc",
-      req: request,
-      router: options.router,
-      createContext: (): Promise<Context> => contextFor({ req }),
-      onError: options.onError,
-    });
-  const listener = getRequestListener((request, env) => trpcCall(request, env.incoming as IncomingMessage), {
-    overrideGlobalObjects: false,
-  });
-  const withBody = (req: IncomingMessage, res: ServerResponse, body: Buffer) =>
-    trpcCall(requestWithBody(req, body), req).then(
-      (response) => writeResponse(res, response),
-      () => {
-        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-        res.end();
-      },
-    );
-  const bookings = withBookingShortcut(options.deps, (req, res, body) => {
-    if (body) void withBody(req, res, body);
-    else afterShortcuts(req, res);
-  });
+  const listener = getRequestListener(
+    // Mounted on a node:http (HTTP/1.1) server: the bindings' request is an IncomingMessage.
+    (request, env) =>
+      fetchRequestHandler({
+        endpoint: "/trpc",
+        req: request,
+        router: options.router,
+        createContext: (): Promise<Context> => contextFor({ req: env.incoming as IncomingMessage }),
+        onError: options.onError,
+      }),
+    { overrideGlobalObjects: false },
+  );
   const afterShortcuts: Handler = (req, res) => {
     const declared = req.headers["content-length"];
     if (declared !== undefined && Number(declared) > options.maxBodySize) {
@@ -76,31 +65,7 @@ export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
     }
     standalone(req, res);
   };
-  return withCachedReads(options.deps, bookings);
-}
-
-/** A WHATWG Request for tRPC's fetch adapter, from a node request whose body was already read. */
-function requestWithBody(req: IncomingMessage, body: Buffer): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else if (value !== undefined) headers.set(name, value);
-  }
-  return new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
-    method: req.method ?? "POST",
-    headers,
-    body: new Uint8Array(body),
-  });
-}
-
-async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
-  const body = Buffer.from(await response.arrayBuffer());
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  res.writeHead(response.status, { ...headers, "content-length": body.length });
-  res.end(body);
+  return withCachedReads(options.deps, withBookingShortcut(options.deps, afterShortcuts));
 }
 
 /** The same shape tRPC's own PAYLOAD_TOO_LARGE has, so clients see one kind of error. */
