@@ -1,6 +1,5 @@
 import { createReservationInput } from "@dlsms/validators";
-import { bearerToken } from "./auth/jwt";
-import { type ApiDeps, resolveUser } from "./context";
+import { type ApiDeps, signedInUser } from "./context";
 import { bookingAnswerWithoutDatabase } from "./services/booking.service";
 import { lostRacesFor, lostRacesNow } from "./services/lost-races";
 import { trpcConflictBytes } from "./trpc-wire";
@@ -23,16 +22,14 @@ export async function knownBookingLoss(
   deps: ApiDeps,
   call: { authorization: string | string[] | undefined; body: string },
 ): Promise<Buffer | undefined> {
-  const token = bearerToken(call.authorization);
-  if (token === undefined) return undefined;
   const json = parseJson(call.body);
   const seatId = (json as { seatId?: unknown } | undefined)?.seatId;
   // Most bookings are of seats nobody has lost: hand those on before any further work.
   if (typeof seatId !== "number" || !lostRacesFor(deps.cache).anyLossOn(seatId)) return undefined;
   const input = createReservationInput.safeParse(json);
   if (!input.success) return undefined;
-  const { user } = await resolveUser(token, deps.config.auth.jwtSecret);
-  if (!user || user.exp * 1000 <= Date.now()) return undefined;
+  const user = await signedInUser(call.authorization, deps.config.auth.jwtSecret);
+  if (!user) return undefined;
   const lostRaces = await lostRacesNow(deps.cache);
   let loss: ReturnType<typeof bookingAnswerWithoutDatabase>;
   try {

@@ -1,7 +1,7 @@
 import type { SeatsListInput } from "@dlsms/validators";
 import { myReservationsInput, seatsListInput } from "@dlsms/validators";
-import { bearerToken, type SessionUser } from "./auth/jwt";
-import { type ApiDeps, resolveUser } from "./context";
+import type { SessionUser } from "./auth/jwt";
+import { type ApiDeps, signedInUser } from "./context";
 import { listSeatsFromCatalogue } from "./services/branch-listing";
 import { listBranches } from "./services/branches.service";
 import {
@@ -174,10 +174,9 @@ export async function cachedReadAnswer(
   call: { path: string; rawInput: string | undefined; authorization: string | string[] | undefined },
 ): Promise<Buffer | undefined> {
   const readOf = readFor.get(call.path);
-  const token = bearerToken(call.authorization);
-  if (readOf === undefined || token === undefined) return undefined;
+  if (readOf === undefined) return undefined;
   // The user first: a per-user read is keyed by the caller.
-  const { user } = await resolveUser(token, deps.config.auth.jwtSecret);
-  if (!user || user.exp * 1000 <= Date.now()) return undefined;
+  const user = await signedInUser(call.authorization, deps.config.auth.jwtSecret);
+  if (!user) return undefined;
   return readOf(deps, call.rawInput, user)?.();
 }

@@ -44,6 +44,21 @@ export async function resolveUser(
   return result.ok ? { user: result.user, authProblem: null } : { user: null, authProblem: result.reason };
 }
 
+/**
+ * The caller of an `Authorization: Bearer …` header when protectedProcedure would let them in (a
+ * valid token, not expired), else null — for the answers made beside the procedure pipeline,
+ * which hand anything else to the procedures so that they word the refusal.
+ */
+export async function signedInUser(
+  authorization: string | string[] | undefined,
+  secret: string,
+): Promise<SessionUser | null> {
+  const token = bearerToken(authorization);
+  if (token === undefined) return null;
+  const { user } = await resolveUser(token, secret);
+  return user && user.exp * 1000 > Date.now() ? user : null;
+}
+
 function clientIpOf(req: IncomingMessage): string {
   return req.socket.remoteAddress ?? "unknown";
 }

@@ -2,12 +2,11 @@ import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import {
   type ApiDeps,
-  bearerToken,
   type ListingFormat,
   listingReads,
   type RouterOutputs,
   renderedListing,
-  resolveUser,
+  signedInUser,
 } from "@dlsms/api";
 import { seatsListInput } from "@dlsms/validators";
 import { given } from "./context";
@@ -92,10 +91,7 @@ async function storedAnswer(
 ): Promise<Buffer | undefined> {
   // One uncompressed message, exactly.
   if (body.length < 5 || body[0] !== 0 || body.readUInt32BE(1) !== body.length - 5) return undefined;
-  const token = bearerToken(req.headers.authorization);
-  if (token === undefined) return undefined;
-  const { user } = await resolveUser(token, deps.config.auth.jwtSecret);
-  if (!user || user.exp * 1000 <= Date.now()) return undefined;
+  if (!(await signedInUser(req.headers.authorization, deps.config.auth.jwtSecret))) return undefined;
   const request = fromBinary(GetSeatsRequestSchema, body.subarray(5));
   // As the door's getSeats maps it (services/seats.ts).
   const filters = seatsListInput.safeParse({
