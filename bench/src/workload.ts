@@ -30,9 +30,14 @@ export function utcMidnight(now = new Date()): number {
 
 /**
  * Non-conflicting booking slots for the create scenario and its raw-SQL ceiling: 15-minute
- * slots in the nights (22:00–08:00) of days +1 … +12, where the data set has nothing. For a
- * fixed slot, seat and student both advance with the counter, so no two slots handed out
- * ever collide on a seat or a student (up to students × slots allocations).
+ * slots in the nights (22:00–08:00) of days +1 … +12, where the data set has nothing.
+ *
+ * Consecutive bookings are different students, as in a real crowd: the student advances with
+ * every booking and the slot once per round of all students. (Until 2026-11-26 the slot
+ * advanced first, so a run's 64 in-flight bookings were all ONE student's, queued behind each
+ * other on that student's booking lock — a measure of one student's lock, not of the system.)
+ * Within a slot each student gets a different seat (students ≤ seats), so no two slots handed
+ * out ever collide on a seat or a student (up to students × slots allocations).
  */
 export class SlotAllocator {
   private counter = 0;
@@ -42,19 +47,23 @@ export class SlotAllocator {
   constructor(
     private readonly campus: { seatIds: number[]; users: unknown[] },
     private readonly base = utcMidnight(),
-  ) {}
+  ) {
+    if (campus.users.length > campus.seatIds.length) {
+      throw new Error("the slot allocator needs at least as many seats as students");
+    }
+  }
 
   next(): { userIndex: number; seatId: number; start: string; end: string } {
     const c = this.counter++;
-    const slots = this.nights * this.perNight;
-    const slot = c % slots;
-    const j = Math.floor(c / slots);
-    if (j >= this.campus.users.length) throw new Error("slot allocator exhausted");
+    const students = this.campus.users.length;
+    const userIndex = c % students;
+    const slot = Math.floor(c / students);
+    if (slot >= this.nights * this.perNight) throw new Error("slot allocator exhausted");
     const night = 1 + Math.floor(slot / this.perNight);
     const startMs = this.base + night * DAY_MS + 22 * 3_600_000 + (slot % this.perNight) * QUARTER_MS;
-    const seatId = this.campus.seatIds[j % this.campus.seatIds.length] as number;
+    const seatId = this.campus.seatIds[(userIndex + slot) % this.campus.seatIds.length] as number;
     return {
-      userIndex: j,
+      userIndex,
       seatId,
       start: new Date(startMs).toISOString(),
       end: new Date(startMs + QUARTER_MS).toISOString(),
