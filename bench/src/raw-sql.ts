@@ -1,6 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
 import postgres from "postgres";
+import type { SqlCeilings } from "./context";
 import type { BenchDatabase } from "./dataset";
 import { type Measurement, runLoops } from "./load";
 import type { SlotAllocator } from "./workload";
@@ -112,31 +113,45 @@ export function insertCeiling(
 }
 
 /**
- * The raw-SQL ceilings of scenarios 1 (uncached) and 4, at the HTTP scenarios' concurrency,
- * with the server's pool size, before the server starts.
+ * The raw-SQL ceilings of scenarios 1 (uncached), 3 and 4 — those the run needs — at the HTTP
+ * scenarios' concurrency, with the server's pool size, before the server starts.
  */
 export async function measureSqlCeilings(
   db: BenchDatabase,
-  opts: { pool: number; connections: number; seconds: number; warmup: number },
+  opts: {
+    pool: number;
+    connections: number;
+    seconds: number;
+    warmup: number;
+    discovery: boolean;
+    mine: boolean;
+    insert: boolean;
+  },
   windows: WindowGen,
   slots: SlotAllocator,
   userIds: number[],
-) {
+): Promise<SqlCeilings> {
   const raw = await openRawSql(db, opts.pool);
   try {
-    const discovery = (text: string, seconds: number) =>
+    const ceilings: SqlCeilings = {};
+    const measured = async (run: (seconds: number) => Promise<Measurement>) => {
+      if (opts.warmup > 0) await run(opts.warmup);
+      return run(opts.seconds);
+    };
+    const discovery = (text: string) => (seconds: number) =>
       discoveryCeiling(raw, text, windows, opts.connections, seconds);
-    if (opts.warmup > 0) await discovery(GIST_DISCOVERY_SQL, opts.warmup);
-    const gist = await discovery(GIST_DISCOVERY_SQL, opts.seconds);
-    if (opts.warmup > 0) await discovery(SERVER_DISCOVERY_SQL, opts.warmup);
-    const server = await discovery(SERVER_DISCOVERY_SQL, opts.seconds);
-    if (opts.warmup > 0) await insertCeiling(raw, slots, userIds, opts.connections, opts.warmup);
-    if (opts.warmup > 0) await mineCeiling(raw, userIds, opts.connections, opts.warmup);
-    const mine = await mineCeiling(raw, userIds, opts.connections, opts.seconds);
+    const inserts = (seconds: number) => insertCeiling(raw, slots, userIds, opts.connections, seconds);
+    if (opts.discovery) {
+      ceilings.gist = await measured(discovery(GIST_DISCOVERY_SQL));
+      ceilings.server = await measured(discovery(SERVER_DISCOVERY_SQL));
+    }
+    if (opts.mine) {
+      if (opts.warmup > 0) await inserts(opts.warmup);
+      ceilings.mine = await measured((seconds) => mineCeiling(raw, userIds, opts.connections, seconds));
+    }
     // Last: the inserts add to the students' upcoming reservations.
-    if (opts.warmup > 0) await insertCeiling(raw, slots, userIds, opts.connections, opts.warmup);
-    const insert = await insertCeiling(raw, slots, userIds, opts.connections, opts.seconds);
-    return { gist, server, mine, insert };
+    if (opts.insert) ceilings.insert = await measured(inserts);
+    return ceilings;
   } finally {
     await raw.close();
   }

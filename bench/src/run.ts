@@ -87,7 +87,12 @@ export async function runBench(env: BenchEnv, command: string, log: (l: string) 
       await handle.close();
     }
     const slots = new SlotAllocator({ seatIds: campusRows.seats, users: campusRows.users });
-    const needsSql = ["discovery-uncached", "create", "mine"].some((id) => selected.includes(id));
+    const sqlNeeded = {
+      discovery: selected.includes("discovery-uncached"),
+      mine: selected.includes("mine"),
+      insert: selected.includes("create"),
+    };
+    const needsSql = Object.values(sqlNeeded).some(Boolean);
     t = performance.now();
     const sqlCeilings = needsSql
       ? await measureSqlCeilings(
@@ -97,6 +102,7 @@ export async function runBench(env: BenchEnv, command: string, log: (l: string) 
             connections: env.BENCH_CONNECTIONS,
             seconds: env.BENCH_SECONDS,
             warmup: env.BENCH_WARMUP_SECONDS,
+            ...sqlNeeded,
           },
           () => variedWindow(campusRows.branches),
           slots,

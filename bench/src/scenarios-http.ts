@@ -92,7 +92,7 @@ export async function discoveryUncached(ctx: BenchContext): Promise<ScenarioResu
     title: "seats.list, varied windows (cache misses)",
     measurement,
     serverCores,
-    ...(ctx.sql
+    ...(ctx.sql?.gist && ctx.sql.server
       ? {
           ceiling: { label: "raw gist (&&) query, same concurrency", measurement: ctx.sql.gist },
           alsoMeasured: [{ label: "the server's query, raw", measurement: ctx.sql.server }],
@@ -162,7 +162,7 @@ export async function myReservations(ctx: BenchContext): Promise<ScenarioResult>
         measurement: readsDuringBookings,
       },
       // Not a ratio target (the goal is absolute), but it shows what the database allows here.
-      ...(ctx.sql
+      ...(ctx.sql?.mine
         ? [{ label: "raw query + JSON of its rows, same concurrency", measurement: ctx.sql.mine }]
         : []),
     ],

@@ -15,7 +15,7 @@ export async function createReservations(ctx: BenchContext): Promise<ScenarioRes
     title: "reservations.create, non-conflicting random slots",
     measurement,
     serverCores,
-    ...(ctx.sql
+    ...(ctx.sql?.insert
       ? { ceiling: { label: "raw INSERT … ON CONFLICT DO NOTHING RETURNING", measurement: ctx.sql.insert } }
       : {}),
     reference: REFERENCE.create,

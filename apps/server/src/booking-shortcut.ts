@@ -1,5 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type ApiDeps, BOOKING_PATH, knownBookingLoss, TRPC_JSON_HEADERS } from "@dlsms/api";
+import {
+  type ApiDeps,
+  type AppRouter,
+  BOOKING_PATH,
+  type CallErrorHandler,
+  type Context,
+  callMutation,
+  knownBookingLoss,
+  TRPC_JSON_HEADERS,
+} from "@dlsms/api";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -7,34 +16,54 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const MAX_SHORTCUT_BODY = 4_096;
 const URL_PATH = `/trpc/${BOOKING_PATH}`;
 
+export interface BookingShortcutOptions {
+  deps: ApiDeps;
+  router: AppRouter;
+  contextFor: (opts: { req: IncomingMessage }) => Promise<Context>;
+  onError: CallErrorHandler;
+}
+
 /**
- * POSTs of `reservations.create` whose answer is a loss already known are answered here, without
- * tRPC (see knownBookingLoss). The body is read first (its size is declared and small); when
- * there is no such answer, `next` gets the request with that body attached, to run the procedure.
+ * A plain POST of `reservations.create` (one call, a small JSON body) is answered here rather than
+ * through tRPC's fetch adapter: a loss already known without a transaction (knownBookingLoss),
+ * else the procedure itself, called as the adapter calls it (callMutation). Both answer with
+ * tRPC's status, headers and bytes (tests compare them). A body that is not JSON, and every other
+ * request, goes to `next` — the adapter — with the body already read attached as `rawBody`.
  */
-export function withBookingShortcut(deps: ApiDeps, next: Handler): Handler {
+export function withBookingShortcut(options: BookingShortcutOptions, next: Handler): Handler {
   return (req, res) => {
     if (!isPlainBooking(req)) {
       next(req, res);
       return;
     }
-    readBody(req).then(
-      async (body) => {
-        const answer = await knownBookingLoss(deps, {
-          authorization: req.headers.authorization,
-          body: body.toString("utf8"),
-        }).catch(() => undefined);
-        if (!answer) {
-          // @hono/node-server reads a body already taken off the request from `rawBody`.
-          (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
-          return next(req, res);
-        }
-        res.writeHead(409, { ...TRPC_JSON_HEADERS, "content-length": answer.length });
-        res.end(answer);
-      },
-      () => res.destroy(),
-    );
+    readBody(req)
+      .then(
+        async (body) => {
+          const json = parseJson(body.toString("utf8"));
+          if (json === undefined) {
+            // tRPC words a parse error: @hono/node-server reads a body already taken from `rawBody`.
+            (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
+            return next(req, res);
+          }
+          const authorization = req.headers.authorization;
+          const loss = await knownBookingLoss(options.deps, { authorization, json }).catch(() => undefined);
+          if (loss) return send(res, 409, loss);
+          const ctx = await options.contextFor({ req });
+          const answer = await callMutation(options.router, BOOKING_PATH, ctx, json, options.onError);
+          send(res, answer.status, Buffer.from(answer.body));
+        },
+        () => res.destroy(),
+      )
+      .catch(() => {
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end();
+      });
   };
+}
+
+function send(res: ServerResponse, status: number, body: Buffer): void {
+  res.writeHead(status, { ...TRPC_JSON_HEADERS, "content-length": body.length });
+  res.end(body);
 }
 
 function isPlainBooking(req: IncomingMessage): boolean {
@@ -55,4 +84,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

@@ -24,7 +24,7 @@ export interface TrpcHttpOptions {
  * WHATWG Request/AbortSignal construction (the REST door, served this way, answered the same
  * cached listing ~1.5× faster). Chunked bodies keep the standalone adapter, whose maxBodySize
  * bounds them while they stream. In front of both: the cached reads (cached-reads.ts) and the
- * known booking losses (booking-shortcut.ts); a booking that shortcut read but could not answer
+ * plain bookings (booking-shortcut.ts); a booking that shortcut read whose body is not JSON
  * reaches the fetch adapter with its body handed over as `rawBody`.
  */
 export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
@@ -65,7 +65,8 @@ export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
     }
     standalone(req, res);
   };
-  return withCachedReads(options.deps, withBookingShortcut(options.deps, afterShortcuts));
+  const bookings = { deps: options.deps, router: options.router, contextFor, onError: options.onError };
+  return withCachedReads(options.deps, withBookingShortcut(bookings, afterShortcuts));
 }
 
 /** The same shape tRPC's own PAYLOAD_TOO_LARGE has, so clients see one kind of error. */

@@ -55,7 +55,7 @@ describe("reservations.create beside tRPC", () => {
     // The function behind the shortcut gives exactly those bytes.
     const direct = await knownBookingLoss(ts.server.deps, {
       authorization: `Bearer ${token(1)}`,
-      body: booking(30, start),
+      json: JSON.parse(booking(30, start)),
     });
     expect(direct?.toString()).toBe(viaTrpc.text);
   });
@@ -152,5 +152,78 @@ describe("reservations.create beside tRPC", () => {
       .groupBy(reservations.seatId)
       .orderBy(reservations.seatId);
     expect(rows.map((r) => [r.seatId, r.n])).toEqual(slots.map((s) => [s, 1]));
+  });
+});
+
+describe("plain bookings answered by the procedure itself, beside tRPC's adapter (callMutation)", () => {
+  let students: string[];
+  beforeAll(async () => {
+    students = await registerStudents(ts, "DIRECT", 4);
+  });
+  const student = (i: number) => students[i] as string;
+  const inDays = (days: number, hours: number, minutes = 0) =>
+    addMinutes(tomorrowAt(hours, minutes), days * 24 * 60);
+  /** The same call twice: answered here, then by tRPC's adapter (`?via=trpc`). */
+  async function bothWays(body: string, auth: string | undefined) {
+    const direct = await post(body, auth);
+    const viaTrpc = await post(body, auth, "?via=trpc");
+    return { direct, viaTrpc };
+  }
+
+  it("refuses exactly as tRPC does — status, headers, bytes — and changes nothing", async () => {
+    const [a, b] = [student(0), student(1)];
+    expect((await post(booking(43, inDays(2, 9)), a)).status).toBe(200);
+    const me = await ts.client(b).auth.me.query();
+    const { token: expired } = await signToken(me, TEST_JWT_SECRET, -1);
+    const cases: [string, string | undefined][] = [
+      [booking(999_999, inDays(2, 12)), b], // no such seat
+      [JSON.stringify({ seatId: "43", startTime: inDays(2, 12).toISOString() }), b], // bad input
+      [booking(44, inDays(2, 9)), undefined], // no token
+      [booking(44, inDays(2, 9)), `${b}x`], // forged token
+      [booking(44, inDays(2, 9)), expired], // expired token
+      [booking(44, new Date(Date.now() - 3 * 3_600_000)), b], // starts in the past
+      [booking(44, inDays(2, 10), 25 * 60), b], // too long
+      [booking(45, inDays(2, 9, 30)), a], // a's own reservation overlaps
+      [booking(43, inDays(2, 9)), b], // the seat is taken (the first loss is the database's)
+      ["[]", b], // JSON, but not a booking
+    ];
+    const statuses: number[] = [];
+    for (const [body, auth] of cases) {
+      const { direct, viaTrpc } = await bothWays(body, auth);
+      expect(direct).toEqual(viaTrpc);
+      statuses.push(direct.status);
+    }
+    expect(statuses).toEqual([404, 400, 401, 401, 401, 400, 400, 409, 409, 400]);
+    const mine = await ts.client(b).reservations.mine.query();
+    expect(mine).toEqual([]);
+  });
+
+  it("refuses a booking over the limit as tRPC does", async () => {
+    const c = student(2);
+    for (const hours of [8, 11, 14]) expect((await post(booking(46, inDays(4, hours)), c)).status).toBe(200);
+    const { direct, viaTrpc } = await bothWays(booking(46, inDays(4, 17)), c);
+    expect(direct).toEqual(viaTrpc);
+    expect(direct.status).toBe(400);
+    expect(JSON.parse(direct.text).error.message).toContain("upcoming reservations");
+    expect(await ts.client(c).reservations.mine.query()).toHaveLength(3);
+  });
+
+  it("books as tRPC books: the same status, headers and answer, and the reservation is stored", async () => {
+    const d = student(3);
+    const direct = await post(booking(47, inDays(5, 8)), d);
+    const viaTrpc = await post(booking(48, inDays(5, 11)), d, "?via=trpc");
+    expect([direct.status, viaTrpc.status]).toEqual([200, 200]);
+    expect(direct.headers).toEqual(viaTrpc.headers);
+    type Booked = { id: number; seatId: number; startTime: string; endTime: string; createdAt: string };
+    const [mineDirect, mineTrpc] = [direct, viaTrpc].map((r) => JSON.parse(r.text).result.data as Booked);
+    const shape = (r: Booked) => ({ ...r, id: 0, seatId: 0, startTime: "", endTime: "", createdAt: "" });
+    expect(shape(mineDirect as Booked)).toEqual(shape(mineTrpc as Booked));
+    expect(mineDirect).toMatchObject({
+      seatId: 47,
+      startTime: inDays(5, 8).toISOString(),
+      status: "CONFIRMED",
+    });
+    const stored = await ts.client(d).reservations.get.query({ id: (mineDirect as Booked).id });
+    expect(stored).toMatchObject({ id: (mineDirect as Booked).id, seatId: 47 });
   });
 });

@@ -15,14 +15,14 @@ export const BOOKING_PATH = "reservations.create";
  * It applies the procedure's rules in the procedure's order — a valid, unexpired token; input
  * that the procedure's own zod schema accepts; the rules that need no database — and answers
  * only a known loss. Anything else (no token, bad input, a rule broken, a booking that may
- * succeed) is undefined: the caller hands the request to tRPC, which answers in its own shapes.
+ * succeed) is undefined: the caller has the procedure answer it (callMutation), in tRPC's shapes.
  * A test compares these bytes with tRPC's for the same call.
  */
 export async function knownBookingLoss(
   deps: ApiDeps,
-  call: { authorization: string | string[] | undefined; body: string },
+  call: { authorization: string | string[] | undefined; json: unknown },
 ): Promise<Buffer | undefined> {
-  const json = parseJson(call.body);
+  const { json } = call;
   const seatId = (json as { seatId?: unknown } | undefined)?.seatId;
   // Most bookings are of seats nobody has lost: hand those on before any further work.
   if (typeof seatId !== "number" || !lostRacesFor(deps.cache).anyLossOn(seatId)) return undefined;
@@ -39,12 +39,4 @@ export async function knownBookingLoss(
   }
   if (!loss) return undefined;
   return trpcConflictBytes(loss.message, BOOKING_PATH);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

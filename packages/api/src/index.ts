@@ -8,6 +8,7 @@ export {
   listingReads,
   renderedListing,
 } from "./cached-reads";
+export { type CallErrorHandler, callMutation } from "./call-over-http";
 export * from "./config";
 export * from "./context";
 export * from "./errors";
