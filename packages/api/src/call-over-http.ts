@@ -39,7 +39,7 @@ export async function callMutation(
 ): Promise<{ status: number; body: string }> {
   const config = router._def._config;
   const procedure = await getProcedureAtPath(router, path);
-  if (!procedure || procedure._def.type !== "mutation") {
+  if (procedure?._def.type !== "mutation") {
     throw new Error(`${path} is not a mutation of this router`);
   }
   let input: unknown; // as tRPC reports it: once read, the deserialized input
