@@ -1,6 +1,6 @@
 export * from "./client";
 export { MIGRATIONS_FOLDER, migrateAndSeed } from "./migrate";
-export { rowsOf, transactionInOneTrip } from "./one-trip";
+export { rowsOf } from "./rows";
 export * from "./schema";
 export { type SeedOptions, seedSampleData } from "./seed";
 export * from "./seed-data";
