@@ -1,9 +1,12 @@
+import { type Cache, createMemoryCache } from "@dlsms/bus";
 import { reservations } from "@dlsms/db";
 import { and, eq, inArray } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createContextInner } from "../src/context";
 import { createCaller } from "../src/root";
-import { createLostRaces, lostRacesFor } from "../src/services/lost-races";
+import { currentVersion } from "../src/services/listing-cache";
+import { createLostRaces, lostRacesFor, lostRacesForBooking } from "../src/services/lost-races";
+import { createReservation } from "../src/services/reservations.service";
 import { createTestApi, type TestApi } from "../src/testing";
 import { dayAt, expectTRPCError, slot } from "./helpers";
 
@@ -38,6 +41,10 @@ describe("repeated losing attempts for a taken slot", () => {
       "CONFLICT",
       "already booked",
     );
+    // The first loss on a seat nobody had lost may be recorded under a version read up to a second
+    // earlier (lostRacesForBooking), which the winner's booking has moved; from then on every
+    // attempt at this seat reads the version fresh, and its loss is recorded under that.
+    await expectTRPCError(loser.reservations.create(slot(1, start, end)), "CONFLICT", "already booked");
     const before = hits();
     const again = await expectTRPCError(loser.reservations.create(slot(1, start, end)), "CONFLICT");
     expect(again.message).toBe(first.message);
@@ -166,5 +173,71 @@ describe("the memo itself", () => {
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(races.knownLoss(7, attempt)).toBeUndefined();
     expect(races.anyLossOn(2)).toBe(false);
+  });
+});
+
+describe("the version a booking is decided under", () => {
+  /** A memory cache that counts its reads of the seats version. */
+  function countingCache() {
+    const inner = createMemoryCache();
+    let reads = 0;
+    const cache: Cache = new Proxy(inner, {
+      get(target, prop, receiver) {
+        if (prop === "get") {
+          return (key: string) => {
+            reads++;
+            return target.get(key);
+          };
+        }
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    return { cache, reads: () => reads };
+  }
+
+  it("is a version read in the last second for a seat nobody lost, fresh for a seat with a loss", async () => {
+    const { cache, reads } = countingCache();
+    const version = await currentVersion(cache);
+    const before = reads();
+    expect(await lostRacesForBooking(cache, 5)).toMatchObject({ version, fresh: false });
+    expect(reads()).toBe(before);
+    lostRacesFor(cache).recordSeatTaken(
+      version,
+      { userId: 1, seatId: 5, start: dayAt(3, 8), end: dayAt(3, 9) },
+      "X",
+    );
+    expect(await lostRacesForBooking(cache, 5)).toMatchObject({ version, fresh: true });
+    expect(reads()).toBe(before + 1);
+  });
+
+  it("is read fresh once the last read is more than a second old", async () => {
+    const { cache, reads } = countingCache();
+    await currentVersion(cache);
+    const before = reads();
+    const now = Date.now();
+    vi.useFakeTimers({ toFake: ["Date"], now: now + 1_500 });
+    try {
+      expect(await lostRacesForBooking(cache, 6)).toMatchObject({ fresh: true });
+      expect(reads()).toBe(before + 1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("never answers a booking from a remembered loss unless read fresh: the database decides", async () => {
+    const [start, end] = [dayAt(6, 16), dayAt(6, 17)];
+    const races = createLostRaces();
+    const student = 8;
+    // A loss remembered at version 1 for a slot that is in fact free.
+    races.recordSeatTaken(1, { userId: student, seatId: 7, start, end }, "X");
+    const stale = { races, version: 1, fresh: false };
+    const booked = await createReservation(
+      api.database.db,
+      student,
+      { seatId: 7, startTime: start.toISOString(), endTime: end.toISOString() },
+      api.deps.config.rules,
+      stale,
+    );
+    expect(booked).toMatchObject({ seatId: 7, userId: student, status: "CONFIRMED" });
   });
 });

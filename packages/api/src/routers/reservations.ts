@@ -1,7 +1,7 @@
 import { createReservationInput, idInput, myReservationsInput } from "@dlsms/validators";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { withEffects } from "../services/events";
-import { lostRacesNow } from "../services/lost-races";
+import { lostRacesForBooking } from "../services/lost-races";
 import { cachedMyReservations } from "../services/my-reservations-cache";
 import * as service from "../services/reservations.service";
 import { protectedProcedure } from "../trpc";
@@ -10,7 +10,7 @@ export const reservationsRouter = {
   create: protectedProcedure.input(createReservationInput).mutation(({ ctx, input }) =>
     withEffects(ctx, async (effects) => {
       // The seats version is read before the attempt: see lost-races.ts.
-      const lostRaces = await lostRacesNow(ctx.cache);
+      const lostRaces = await lostRacesForBooking(ctx.cache, input.seatId);
       const reservation = await service.createReservation(
         ctx.db,
         ctx.user.id,

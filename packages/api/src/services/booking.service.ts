@@ -37,7 +37,8 @@ function bookingAttempt(userId: number, input: CreateReservationInput, rules: Bo
   return { attempt: { userId, seatId: input.seatId, start, end }, now };
 }
 
-function knownLossOf(attempt: Attempt, { races, version }: LostRacesAt): Conflict | undefined {
+function knownLossOf(attempt: Attempt, { races, version, fresh }: LostRacesAt): Conflict | undefined {
+  if (!fresh) return undefined;
   const code = races.knownLoss(version, attempt);
   return code === undefined ? undefined : seatTaken(code);
 }

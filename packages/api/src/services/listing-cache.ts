@@ -128,6 +128,8 @@ interface CacheState {
   copies: Map<string, LocalCopy>;
   loading: Map<string, Promise<LocalCopy>>;
   readVersion: () => Promise<number>;
+  /** The last seats version a read returned, and when that read was sent (epoch ms). */
+  lastRead?: { version: number; sentAt: number };
 }
 
 const states = new WeakMap<Cache, CacheState>();
@@ -136,11 +138,18 @@ const MAX_LOCAL_COPIES = 256;
 function stateOf(cache: Cache): CacheState {
   let state = states.get(cache);
   if (!state) {
-    state = {
+    const read = versionReader(cache, SEATS_VERSION_KEY);
+    const fresh: CacheState = {
       copies: new Map(),
       loading: new Map(),
-      readVersion: versionReader(cache, SEATS_VERSION_KEY),
+      readVersion: async () => {
+        const sentAt = Date.now();
+        const version = await read();
+        if (!fresh.lastRead || fresh.lastRead.sentAt <= sentAt) fresh.lastRead = { version, sentAt };
+        return version;
+      },
     };
+    state = fresh;
     states.set(cache, state);
   }
   return state;
@@ -165,6 +174,16 @@ function remember(memo: Map<string, LocalCopy>, key: string, entry: LocalCopy): 
  */
 export function currentVersion(cache: Cache): Promise<number> {
   return stateOf(cache).readVersion();
+}
+
+/**
+ * The seats version this process last read, if that read was sent at most `maxAgeMs` ago; else
+ * undefined. It is older than the version now, never newer: good for recording what was seen
+ * at or after it (lost-races.ts), never for deciding that nothing changed since.
+ */
+export function recentVersion(cache: Cache, maxAgeMs: number): number | undefined {
+  const last = stateOf(cache).lastRead;
+  return last && Date.now() - last.sentAt <= maxAgeMs ? last.version : undefined;
 }
 
 /**

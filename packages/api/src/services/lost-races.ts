@@ -1,6 +1,6 @@
 import type { Cache } from "@dlsms/bus";
 import { LRUCache } from "lru-cache";
-import { currentVersion, LISTING_TTL_SECONDS } from "./listing-cache";
+import { currentVersion, LISTING_TTL_SECONDS, recentVersion } from "./listing-cache";
 
 /**
  * Bookings the database has already refused as "seat taken", remembered under the seats version
@@ -106,13 +106,40 @@ export function lostRacesFor(cache: Cache): LostRaces {
   return races;
 }
 
-/** What createReservation needs: the memo and the version to read facts under. */
+/** What createReservation needs: the memo and the version to read and record facts under. */
 export interface LostRacesAt {
   races: LostRaces;
   version: number;
+  /**
+   * Whether `version` was read after the request arrived. Only then may a remembered loss answer
+   * it; an earlier version is still a sound one to record a new loss under (below).
+   */
+  fresh: boolean;
 }
 
 /** Reads the current seats version for this request (after it arrived; coalesced). */
 export async function lostRacesNow(cache: Cache): Promise<LostRacesAt> {
-  return { races: lostRacesFor(cache), version: await currentVersion(cache) };
+  return { races: lostRacesFor(cache), version: await currentVersion(cache), fresh: true };
+}
+
+/** How old a version read may be to record a loss under (see lostRacesForBooking). */
+const RECENT_VERSION_MS = 1_000;
+
+/**
+ * The memo and a version for a booking of `seatId`. When no loss on that seat is remembered there
+ * is nothing to answer from, and the version only matters for recording the attempt's loss, if it
+ * loses: any version read before the attempt will do, since a fact recorded under an older
+ * version is only ever used while the version still equals it — i.e. when nothing changed since
+ * even before the attempt. So a version read in the last second is taken as it is, saving the
+ * shared-cache round trip that most bookings (of seats nobody lost) would otherwise wait for.
+ * The bound keeps recorded facts young relative to a shared cache that lost its keys (see
+ * LOST_RACE_TTL_MS).
+ */
+export async function lostRacesForBooking(cache: Cache, seatId: number): Promise<LostRacesAt> {
+  const races = lostRacesFor(cache);
+  if (!races.anyLossOn(seatId)) {
+    const version = recentVersion(cache, RECENT_VERSION_MS);
+    if (version !== undefined) return { races, version, fresh: false };
+  }
+  return lostRacesNow(cache);
 }
