@@ -139,17 +139,17 @@ function stateOf(cache: Cache): CacheState {
   let state = states.get(cache);
   if (!state) {
     const read = versionReader(cache, SEATS_VERSION_KEY);
-    const fresh: CacheState = {
+    const created: CacheState = {
       copies: new Map(),
       loading: new Map(),
       readVersion: async () => {
         const sentAt = Date.now();
         const version = await read();
-        if (!fresh.lastRead || fresh.lastRead.sentAt <= sentAt) fresh.lastRead = { version, sentAt };
+        if (!created.lastRead || created.lastRead.sentAt <= sentAt) created.lastRead = { version, sentAt };
         return version;
       },
     };
-    state = fresh;
+    state = created;
     states.set(cache, state);
   }
   return state;
