@@ -21,6 +21,8 @@ export interface BookingShortcutOptions {
   router: AppRouter;
   contextFor: (opts: { req: IncomingMessage }) => Promise<Context>;
   onError: CallErrorHandler;
+  /** The server's body limit: a larger body goes on, to be refused with 413 as any other. */
+  maxBodySize: number;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface BookingShortcutOptions {
  */
 export function withBookingShortcut(options: BookingShortcutOptions, next: Handler): Handler {
   return (req, res) => {
-    if (!isPlainBooking(req)) {
+    if (!isPlainBooking(req, Math.min(MAX_SHORTCUT_BODY, options.maxBodySize))) {
       next(req, res);
       return;
     }
@@ -66,7 +68,7 @@ function send(res: ServerResponse, status: number, body: Buffer): void {
   res.end(body);
 }
 
-function isPlainBooking(req: IncomingMessage): boolean {
+function isPlainBooking(req: IncomingMessage, maxBody: number): boolean {
   if (req.method !== "POST" || req.url !== URL_PATH) return false;
   if (req.headers["trpc-accept"] !== undefined || req.headers["transfer-encoding"] !== undefined)
     return false;
@@ -74,7 +76,7 @@ function isPlainBooking(req: IncomingMessage): boolean {
   const type = req.headers["content-type"]?.toLowerCase().split(";", 1)[0]?.trim();
   if (type !== "application/json") return false;
   const declared = Number(req.headers["content-length"]);
-  return Number.isInteger(declared) && declared > 0 && declared <= MAX_SHORTCUT_BODY;
+  return Number.isInteger(declared) && declared > 0 && declared <= maxBody;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

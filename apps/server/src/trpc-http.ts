@@ -65,7 +65,13 @@ export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
     }
     standalone(req, res);
   };
-  const bookings = { deps: options.deps, router: options.router, contextFor, onError: options.onError };
+  const bookings = {
+    deps: options.deps,
+    router: options.router,
+    contextFor,
+    onError: options.onError,
+    maxBodySize: options.maxBodySize,
+  };
   return withCachedReads(options.deps, withBookingShortcut(bookings, afterShortcuts));
 }
 

@@ -230,3 +230,30 @@ describe("plain bookings answered by the procedure itself, beside tRPC's adapter
     expect(stored).toMatchObject({ id: (mineDirect as Booked).id, seatId: 47 });
   });
 });
+
+describe("a booking body over the server's limit", () => {
+  it("is refused with 413 as tRPC's side refuses it, not booked beside it", async () => {
+    const small = await startTestServer({ BODY_LIMIT_BYTES: "1024" });
+    try {
+      const [student] = await registerStudents(small, "LIMIT", 1);
+      const start = tomorrowAt(9);
+      const body = JSON.stringify({
+        seatId: 44,
+        startTime: start.toISOString(),
+        endTime: addMinutes(start, 60).toISOString(),
+        note: "x".repeat(1_500),
+      });
+      for (const path of ["reservations.create", "reservations.create?via=trpc"]) {
+        const res = await fetch(`${small.url}/trpc/${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${student}` },
+          body,
+        });
+        expect(res.status).toBe(413);
+      }
+      expect(await small.client(student as string).reservations.mine.query()).toEqual([]);
+    } finally {
+      await small.stop();
+    }
+  });
+});
