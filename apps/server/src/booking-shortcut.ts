@@ -21,7 +21,7 @@ export interface BookingShortcutOptions {
   router: AppRouter;
   contextFor: (opts: { req: IncomingMessage }) => Promise<Context>;
   onError: CallErrorHandler;
-  /** The server's body limit: a larger body goes on, to be refused with 413 as any other. */
+  /** The server's body limit: a larger body goes on to the adapter, which refuses it with 413. */
   maxBodySize: number;
 }
 
