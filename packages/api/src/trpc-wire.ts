@@ -1,4 +1,5 @@
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
+import { prerenderedArrayBytes } from "./prerendered-json";
 
 /**
  * tRPC's wire shapes for a non-batched HTTP call (no transformer), for the answers made beside
@@ -8,9 +9,13 @@ import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 /** The headers tRPC's fetch adapter sends with a JSON answer. */
 export const TRPC_JSON_HEADERS = { "content-type": "application/json", vary: "trpc-accept, accept" };
 
-/** A successful call's body: `{"result":{"data":…}}`. */
+/** A successful call's body: `{"result":{"data":…}}` (a list of prerendered values is copied). */
 export const trpcResultBytes = (data: unknown): Buffer =>
-  Buffer.from(`{"result":{"data":${JSON.stringify(data)}}}`);
+  (Array.isArray(data) && prerenderedArrayBytes(data, RESULT_BEFORE, RESULT_AFTER)) ||
+  Buffer.from(`${RESULT_BEFORE}${JSON.stringify(data)}${RESULT_AFTER}`);
+
+const RESULT_BEFORE = '{"result":{"data":';
+const RESULT_AFTER = "}}";
 
 /** A CONFLICT's body, as the router's errorFormatter (trpc.ts) shapes it. */
 export const trpcConflictBytes = (message: string, path: string): Buffer =>

@@ -4,6 +4,7 @@ import type { SeatsListInput } from "@dlsms/validators";
 import { sql } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
 import type { BookingRules } from "../config";
+import { prerendered } from "../prerendered-json";
 import { CATALOG_VERSION_KEY } from "./events";
 import { LISTING_TTL_SECONDS, versionReader } from "./listing-cache";
 import { busySeatsOfBranch, listSeats, resolveWindow } from "./seats.service";
@@ -35,24 +36,31 @@ export async function listSeatsFromCatalogue(
     busySeatIds(deps.db, input.branch, window),
   ]);
   const listing: SeatView[] = [];
-  for (const seat of catalogue) {
+  for (const { seat, free, taken } of catalogue) {
     // The filters listSeats applies in SQL, in the same way (exact matches; unset = any).
     if (input.area && seat.area !== input.area) continue;
     if (input.hasPower !== undefined && seat.hasPower !== input.hasPower) continue;
     if (input.hasMonitor !== undefined && seat.hasMonitor !== input.hasMonitor) continue;
     const available = seat.status === "ACTIVE" && !busy.has(seat.id);
     if (input.availableOnly && !available) continue;
-    listing.push({ ...seat, available });
+    listing.push(available ? free : taken);
   }
   return listing;
 }
 
 type CatalogueSeat = Omit<SeatView, "available">;
 
+/** A seat of the catalogue and its two listing entries, built (and rendered) once per copy. */
+interface CatalogueEntry {
+  seat: CatalogueSeat;
+  free: SeatView;
+  taken: SeatView;
+}
+
 interface CatalogueCopy {
   version: number;
   expiresAt: number;
-  seats: CatalogueSeat[];
+  seats: CatalogueEntry[];
 }
 
 interface CatalogueState {
@@ -79,7 +87,7 @@ function stateOf(cache: Cache): CatalogueState {
 async function branchCatalogue(
   deps: { db: Database; cache: Cache },
   branch: string,
-): Promise<CatalogueSeat[]> {
+): Promise<CatalogueEntry[]> {
   const state = stateOf(deps.cache);
   const version = await state.readVersion();
   const held = state.copies.get(branch);
@@ -101,14 +109,21 @@ async function branchCatalogue(
   return (await loading).seats;
 }
 
-async function loadCatalogue(db: Database, branch: string): Promise<CatalogueSeat[]> {
-  return rowsOf<CatalogueSeat>(
+async function loadCatalogue(db: Database, branch: string): Promise<CatalogueEntry[]> {
+  const seats = rowsOf<CatalogueSeat>(
     await db.execute(sql`select s.id, s.code, b.name as "branch", s.area, s.has_power as "hasPower",
         s.has_monitor as "hasMonitor", s.status
       from seats s join branches b on b.id = s.branch_id
       where b.name = ${branch}
       order by s.id`),
   );
+  // Listings share these entries (frozen), so a listing costs a reference per seat, and its
+  // tRPC answer joins their JSON (trpcResultBytes).
+  return seats.map((seat) => ({
+    seat,
+    free: prerendered({ ...seat, available: true }),
+    taken: prerendered({ ...seat, available: false }),
+  }));
 }
 
 /** The seats of the branch that an active reservation holds during the window (busySeatsOfBranch). */
