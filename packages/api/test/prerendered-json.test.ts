@@ -42,11 +42,15 @@ describe("prerendered JSON", () => {
     );
   });
 
-  it("freezes the value, so its remembered JSON cannot go stale", () => {
+  it("freezes the value, so its remembered JSON cannot go stale, and copies of it are plain", () => {
     const value = prerendered(seat(1, "a", true));
     expect(Object.isFrozen(value)).toBe(true);
     expect(() => {
       (value as { available: boolean }).available = false;
     }).toThrow(TypeError);
+    const copy = { ...value };
+    expect(Object.isFrozen(copy)).toBe(false);
+    expect(prerenderedArrayBytes([copy], "", "")).toBeUndefined();
+    expect(Object.keys(value)).toEqual(Object.keys(seat(1, "a", true)));
   });
 });
