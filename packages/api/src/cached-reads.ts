@@ -18,7 +18,8 @@ import { trpcResultBytes } from "./trpc-wire";
 /** A cached listing: where it lives in the listing cache and how to load it on a miss. */
 export interface ListingRead<T> {
   key: string;
-  load(): Promise<T>;
+  /** Loads the listing on a miss, for the seats version its copy will be kept under. */
+  load(version: number): Promise<T>;
 }
 
 type ReadDeps = Pick<ApiDeps, "db" | "cache" | "config">;
@@ -31,7 +32,7 @@ export const listingReads = {
     key = seatsListingKey(filters),
   ): ListingRead<SeatView[]> => ({
     key,
-    load: () => listSeatsFromCatalogue(deps, filters, deps.config.rules),
+    load: (version) => listSeatsFromCatalogue(deps, filters, deps.config.rules, version),
   }),
   branches: (deps: ReadDeps): ListingRead<Awaited<ReturnType<typeof listBranches>>> => ({
     key: BRANCHES_LISTING_KEY,

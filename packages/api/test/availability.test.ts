@@ -1,8 +1,10 @@
+import { createMemoryCache } from "@dlsms/bus";
 import { MAX_RESERVATION_HOURS, type ReservationStatus, reservations, SAMPLE_SEATS, users } from "@dlsms/db";
 import type { SeatsListInput } from "@dlsms/validators";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { listSeatsFromCatalogue } from "../src/services/branch-listing";
+import { busyIndexVersion, RELOAD_AFTER } from "../src/services/busy-index";
 import { listSeats } from "../src/services/seats.service";
 import { createTestApi, type TestApi } from "../src/testing";
 import { HOUR, MINUTE } from "./helpers";
@@ -131,6 +133,16 @@ describe("seat availability in a branch listing", () => {
       { area: "No Such Area" },
     ];
     const deps = { db: api.database.db, cache: api.deps.cache };
+    // A third form: busy seats from this process's copy of each branch's reservations (busy-index.ts),
+    // loaded under a version of its own cache once RELOAD_AFTER listings at that version went to SQL.
+    const indexed = { db: api.database.db, cache: createMemoryCache() };
+    const VERSION = 1;
+    for (const branch of [BRANCH, "Science Library", "No Such Library"]) {
+      for (let i = 0; i < RELOAD_AFTER; i++) {
+        await listSeatsFromCatalogue(indexed, { branch }, api.deps.config.rules, VERSION);
+      }
+      await vi.waitFor(() => expect(busyIndexVersion(indexed.cache, branch)).toBe(VERSION));
+    }
     let compared = 0;
     for (let i = 0; i < 60; i++) {
       const from = base - 12 * HOUR + Math.floor(rand() * 7 * 96) * 15 * MINUTE;
@@ -144,6 +156,8 @@ describe("seat availability in a branch listing", () => {
           const fromCatalogue = await listSeatsFromCatalogue(deps, input, api.deps.config.rules);
           const bySql = await listSeats(api.database.db, input, api.deps.config.rules);
           expect(JSON.stringify(fromCatalogue)).toBe(JSON.stringify(bySql));
+          const fromIndex = await listSeatsFromCatalogue(indexed, input, api.deps.config.rules, VERSION);
+          expect(JSON.stringify(fromIndex)).toBe(JSON.stringify(bySql));
           compared += bySql.length;
         }
       }

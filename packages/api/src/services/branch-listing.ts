@@ -5,9 +5,10 @@ import { sql } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
 import type { BookingRules } from "../config";
 import { prerendered } from "../prerendered-json";
+import { busySeatIds, busySeatIdsFromDatabase } from "./busy-index";
 import { CATALOG_VERSION_KEY } from "./events";
 import { LISTING_TTL_SECONDS, versionReader } from "./listing-cache";
-import { busySeatsOfBranch, listSeats, resolveWindow } from "./seats.service";
+import { listSeats, resolveWindow } from "./seats.service";
 import type { SeatView } from "./views";
 
 /**
@@ -28,12 +29,16 @@ export async function listSeatsFromCatalogue(
   deps: { db: Database; cache: Cache },
   input: SeatsListInput,
   rules: BookingRules,
+  /** The seats version the listing is made for (busy-index.ts); without one, the database answers. */
+  version?: number,
 ): Promise<SeatView[]> {
   if (!input.branch) return listSeats(deps.db, input, rules);
   const window = resolveWindow(input.startTime, input.endTime, rules);
   const [catalogue, busy] = await Promise.all([
     branchCatalogue(deps, input.branch),
-    busySeatIds(deps.db, input.branch, window),
+    version === undefined
+      ? busySeatIdsFromDatabase(deps.db, input.branch, window)
+      : busySeatIds(deps, input.branch, window, version),
   ]);
   const listing: SeatView[] = [];
   for (const { seat, free, taken } of catalogue) {
@@ -124,14 +129,4 @@ async function loadCatalogue(db: Database, branch: string): Promise<CatalogueEnt
     free: prerendered({ ...seat, available: true }),
     taken: prerendered({ ...seat, available: false }),
   }));
-}
-
-/** The seats of the branch that an active reservation holds during the window (busySeatsOfBranch). */
-async function busySeatIds(
-  db: Database,
-  branch: string,
-  window: { from: Date; to: Date },
-): Promise<Set<number>> {
-  const rows = rowsOf<{ seat_id: number }>(await db.execute(busySeatsOfBranch(branch, window)));
-  return new Set(rows.map((r) => Number(r.seat_id)));
 }

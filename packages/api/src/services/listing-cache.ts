@@ -16,12 +16,15 @@ export const BRANCHES_LISTING_KEY = "branches:list";
  * A cache outage reads as a miss (the Cache implementations degrade), so this falls back to
  * the database.
  */
-export async function cachedListing<T>(cache: Cache, key: string, load: () => Promise<T>): Promise<T> {
+/** What loads a listing on a miss; `version` is the seats version the copy will be kept under. */
+export type ListingLoad<T> = (version: number) => Promise<T>;
+
+export async function cachedListing<T>(cache: Cache, key: string, load: ListingLoad<T>): Promise<T> {
   return (await listingCopy(cache, key, load)).value as T;
 }
 
 /** This process's fresh copy of the listing under the current version: local, shared, or loaded. */
-async function listingCopy(cache: Cache, key: string, load: () => Promise<unknown>): Promise<LocalCopy> {
+async function listingCopy(cache: Cache, key: string, load: ListingLoad<unknown>): Promise<LocalCopy> {
   const version = await currentVersion(cache);
   const versionedKey = `${key}:v${version}`;
   const now = Date.now();
@@ -40,7 +43,7 @@ async function listingCopy(cache: Cache, key: string, load: () => Promise<unknow
   // Sharing is safe because all of them read this version, and the fetch starts after that.
   const pending = loading.get(versionedKey);
   if (pending) return pending;
-  const fetching = fetchCopy(cache, memo, versionedKey, now, load).finally(() =>
+  const fetching = fetchCopy(cache, memo, versionedKey, now, () => load(version)).finally(() =>
     loading.delete(versionedKey),
   );
   loading.set(versionedKey, fetching);
@@ -93,7 +96,7 @@ export interface ListingFormat<T> {
 export async function cachedListingAnswer<T>(
   cache: Cache,
   key: string,
-  load: () => Promise<T>,
+  load: ListingLoad<T>,
   format: ListingFormat<T>,
 ): Promise<Buffer> {
   const copy = await listingCopy(cache, key, load);

@@ -1,0 +1,165 @@
+import type { Cache } from "@dlsms/bus";
+import { type Database, MAX_RESERVATION_HOURS, rowsOf } from "@dlsms/db";
+import { sql } from "drizzle-orm";
+import { LISTING_TTL_SECONDS } from "./listing-cache";
+import { ACTIVE_SQL } from "./reservation-queries";
+import { busySeatsOfBranch } from "./seats.service";
+
+/**
+ * Which seats of a branch are busy during a window, answered from this process's copy of the
+ * branch's active reservations when that copy was loaded under the seats version the listing is
+ * being made for, else by the database (busySeatsOfBranch).
+ *
+ * Why: --cpu-prof of uncached seat discovery (every request a new window) after listings became
+ * prerendered: the database round trip for each window's busy seats — the query, its bytes both
+ * ways and its result rows — was the largest cost left on the server. A branch's active
+ * reservations (a few thousand rows on the bench campus) change only when a change bumps the
+ * seats version, so between changes every window can be answered from one copy.
+ *
+ * Freshness is the listing cache's argument (listing-cache.ts): the version passed in was read
+ * after the request arrived, every change bumps it before it is acknowledged, and a copy is
+ * tagged with a version read BEFORE the copy was loaded, so a copy tagged with the requester's
+ * version holds every change the requester can have seen acknowledged. Copies also expire after
+ * LISTING_TTL_SECONDS, as listings do, because a shared cache that lost its keys counts versions
+ * from 1 again.
+ *
+ * When versions move (bookings), loading a copy for each would cost more than the queries it
+ * saves: a copy is loaded only once RELOAD_AFTER listings at one version went to the database.
+ */
+export async function busySeatIds(
+  deps: { db: Database; cache: Cache },
+  branch: string,
+  window: { from: Date; to: Date },
+  version: number,
+): Promise<Set<number>> {
+  const held = branchState(deps.cache, branch);
+  const copy = held.copy;
+  if (copy && copy.version === version && copy.expiresAt > Date.now()) return busyIn(copy, window);
+  noteDatabaseRead(deps, held, branch, version);
+  return busySeatIdsFromDatabase(deps.db, branch, window);
+}
+
+/** The seats of the branch that an active reservation holds during the window (busySeatsOfBranch). */
+export async function busySeatIdsFromDatabase(
+  db: Database,
+  branch: string,
+  window: { from: Date; to: Date },
+): Promise<Set<number>> {
+  const rows = rowsOf<{ seat_id: number }>(await db.execute(busySeatsOfBranch(branch, window)));
+  return new Set(rows.map((r) => Number(r.seat_id)));
+}
+
+/** Listings at one version answered by the database before a copy is loaded for that version. */
+export const RELOAD_AFTER = 8;
+
+/** A branch's active reservations in start order, times in epoch microseconds (Postgres' precision). */
+interface BranchCopy {
+  version: number;
+  expiresAt: number;
+  starts: Float64Array;
+  ends: Float64Array;
+  seatIds: Int32Array;
+}
+
+interface BranchState {
+  copy?: BranchCopy;
+  loading: boolean;
+  /** The version the database reads were counted at, and how many there were. */
+  readsAt: number;
+  reads: number;
+}
+
+const states = new WeakMap<Cache, Map<string, BranchState>>();
+const MAX_BRANCHES = 1_000;
+
+function branchState(cache: Cache, branch: string): BranchState {
+  let branches = states.get(cache);
+  if (!branches) {
+    branches = new Map();
+    states.set(cache, branches);
+  }
+  let state = branches.get(branch);
+  if (!state) {
+    // Names come from requests: unknown branches must not grow this without bound.
+    if (branches.size >= MAX_BRANCHES) branches.clear();
+    state = { loading: false, readsAt: -1, reads: 0 };
+    branches.set(branch, state);
+  }
+  return state;
+}
+
+function noteDatabaseRead(deps: { db: Database }, state: BranchState, branch: string, version: number): void {
+  if (state.readsAt !== version) {
+    state.readsAt = version;
+    state.reads = 0;
+  }
+  state.reads += 1;
+  if (state.reads < RELOAD_AFTER || state.loading) return;
+  state.loading = true;
+  const expiresAt = Date.now() + LISTING_TTL_SECONDS * 1000;
+  // Never awaited by a request: the listings meanwhile go to the database, which is always right.
+  loadCopy(deps.db, branch, version, expiresAt)
+    .then((copy) => {
+      if (!state.copy || state.copy.version !== version || state.copy.expiresAt < expiresAt) {
+        state.copy = copy;
+      }
+    })
+    .catch(() => undefined)
+    .finally(() => {
+      state.loading = false;
+    });
+}
+
+async function loadCopy(db: Database, branch: string, version: number, expiresAt: number) {
+  const rows = rowsOf<{ seat_id: number; s: string; e: string }>(
+    await db.execute(sql`select r.seat_id,
+        (extract(epoch from r.start_time) * 1000000)::bigint::text as s,
+        (extract(epoch from r.end_time) * 1000000)::bigint::text as e
+      from reservations r
+      where r.branch_id = (select id from branches where name = ${branch}) and r.status in (${ACTIVE_SQL})
+      order by r.start_time`),
+  );
+  const copy: BranchCopy = {
+    version,
+    expiresAt,
+    starts: new Float64Array(rows.length),
+    ends: new Float64Array(rows.length),
+    seatIds: new Int32Array(rows.length),
+  };
+  rows.forEach((row, i) => {
+    copy.starts[i] = Number(row.s);
+    copy.ends[i] = Number(row.e);
+    copy.seatIds[i] = Number(row.seat_id);
+  });
+  return copy;
+}
+
+const LONGEST_US = MAX_RESERVATION_HOURS * 3_600_000_000;
+
+/**
+ * busySeatsOfBranch over the copy: reservations that started after `from` minus the longest
+ * allowed reservation and before `to`, and end after `from` (half-open overlap).
+ */
+function busyIn(copy: BranchCopy, window: { from: Date; to: Date }): Set<number> {
+  const from = window.from.getTime() * 1000;
+  const to = window.to.getTime() * 1000;
+  const earliest = from - LONGEST_US;
+  // First reservation starting after `earliest` (binary search over start order).
+  let lo = 0;
+  let hi = copy.starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((copy.starts[mid] as number) > earliest) hi = mid;
+    else lo = mid + 1;
+  }
+  const busy = new Set<number>();
+  for (let i = lo; i < copy.starts.length && (copy.starts[i] as number) < to; i++) {
+    if ((copy.ends[i] as number) > from) busy.add(copy.seatIds[i] as number);
+  }
+  return busy;
+}
+
+/** The seats version this process's copy of a branch's reservations was loaded under, if any. */
+export function busyIndexVersion(cache: Cache, branch: string): number | undefined {
+  return states.get(cache)?.get(branch)?.copy?.version;
+}
