@@ -100,9 +100,9 @@ function noteDatabaseRead(deps: { db: Database }, state: BranchState, branch: st
   // Never awaited by a request: the listings meanwhile go to the database, which is always right.
   loadCopy(deps.db, branch, version, expiresAt)
     .then((copy) => {
-      if (!state.copy || state.copy.version !== version || state.copy.expiresAt < expiresAt) {
-        state.copy = copy;
-      }
+      // Loads of one branch never overlap, so this is the newest load; it replaces the copy even
+      // when its version is lower (a shared cache that lost its keys counts from 1 again).
+      state.copy = copy;
     })
     .catch(() => undefined)
     .finally(() => {
