@@ -29,6 +29,8 @@ export function prerenderedArrayBytes(
   before: string,
   after: string,
 ): Buffer | undefined {
+  // Most lists are not prerendered (reservations, branches): decline before allocating.
+  if (items.length > 0 && bytesOf(items[0]) === undefined) return undefined;
   const parts: Buffer[] = new Array(items.length);
   let length = Buffer.byteLength(before) + Buffer.byteLength(after) + 2 + Math.max(items.length - 1, 0);
   for (let i = 0; i < items.length; i++) {

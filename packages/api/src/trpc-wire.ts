@@ -9,13 +9,13 @@ import { prerenderedArrayBytes } from "./prerendered-json";
 /** The headers tRPC's fetch adapter sends with a JSON answer. */
 export const TRPC_JSON_HEADERS = { "content-type": "application/json", vary: "trpc-accept, accept" };
 
+const RESULT_BEFORE = '{"result":{"data":';
+const RESULT_AFTER = "}}";
+
 /** A successful call's body: `{"result":{"data":…}}` (a list of prerendered values is copied). */
 export const trpcResultBytes = (data: unknown): Buffer =>
   (Array.isArray(data) && prerenderedArrayBytes(data, RESULT_BEFORE, RESULT_AFTER)) ||
   Buffer.from(`${RESULT_BEFORE}${JSON.stringify(data)}${RESULT_AFTER}`);
-
-const RESULT_BEFORE = '{"result":{"data":';
-const RESULT_AFTER = "}}";
 
 /** A CONFLICT's body, as the router's errorFormatter (trpc.ts) shapes it. */
 export const trpcConflictBytes = (message: string, path: string): Buffer =>

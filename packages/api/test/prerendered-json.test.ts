@@ -31,6 +31,9 @@ describe("prerendered JSON", () => {
   it("declines a list holding anything not prerendered, and tRPC's answer is then serialised as usual", () => {
     const mixed = [prerendered(seat(1, "a", true)), seat(2, "b", false)];
     expect(prerenderedArrayBytes(mixed, "", "")).toBeUndefined();
+    expect(
+      prerenderedArrayBytes([seat(3, "c", true), prerendered(seat(4, "d", true))], "", ""),
+    ).toBeUndefined();
     expect(prerenderedArrayBytes([prerendered(seat(1, "a", true)), null], "", "")).toBeUndefined();
     expect(trpcResultBytes(mixed).toString()).toBe(JSON.stringify({ result: { data: mixed } }));
   });

@@ -123,7 +123,7 @@ async function loadCatalogue(db: Database, branch: string): Promise<CatalogueEnt
       order by s.id`),
   );
   // Listings share these entries (frozen), so a listing costs a reference per seat, and its
-  // tRPC answer joins their JSON (trpcResultBytes).
+  // tRPC answer copies their JSON bytes (trpcResultBytes).
   return seats.map((seat) => ({
     seat,
     free: prerendered({ ...seat, available: true }),

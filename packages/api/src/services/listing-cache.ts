@@ -9,6 +9,9 @@ export const LISTING_TTL_SECONDS = 10;
 export const seatsListingKey = (filters: SeatsListInput): string => `seats:list:${JSON.stringify(filters)}`;
 export const BRANCHES_LISTING_KEY = "branches:list";
 
+/** What loads a listing on a miss; `version` is the seats version the copy will be kept under. */
+export type ListingLoad<T> = (version: number) => Promise<T>;
+
 /**
  * Read-through cache for seat and branch listings, keyed under the current seats version.
  * Every committed change bumps the version BEFORE its request answers (Effects.flush), so no
@@ -16,9 +19,6 @@ export const BRANCHES_LISTING_KEY = "branches:list";
  * A cache outage reads as a miss (the Cache implementations degrade), so this falls back to
  * the database.
  */
-/** What loads a listing on a miss; `version` is the seats version the copy will be kept under. */
-export type ListingLoad<T> = (version: number) => Promise<T>;
-
 export async function cachedListing<T>(cache: Cache, key: string, load: ListingLoad<T>): Promise<T> {
   return (await listingCopy(cache, key, load)).value as T;
 }
