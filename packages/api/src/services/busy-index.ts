@@ -1,6 +1,7 @@
 import type { Cache } from "@dlsms/bus";
 import { type Database, MAX_RESERVATION_HOURS, rowsOf } from "@dlsms/db";
 import { sql } from "drizzle-orm";
+import { LRUCache } from "lru-cache";
 import { LISTING_TTL_SECONDS } from "./listing-cache";
 import { ACTIVE_SQL } from "./reservation-queries";
 import { busySeatsOfBranch } from "./seats.service";
@@ -69,19 +70,17 @@ interface BranchState {
   reads: number;
 }
 
-const states = new WeakMap<Cache, Map<string, BranchState>>();
-const MAX_BRANCHES = 1_000;
+// Bounded like the catalogue copies (branch-listing.ts): branch names come from requests.
+const states = new WeakMap<Cache, LRUCache<string, BranchState>>();
 
 function branchState(cache: Cache, branch: string): BranchState {
   let branches = states.get(cache);
   if (!branches) {
-    branches = new Map();
+    branches = new LRUCache({ max: 1_000 });
     states.set(cache, branches);
   }
   let state = branches.get(branch);
   if (!state) {
-    // Names come from requests: unknown branches must not grow this without bound.
-    if (branches.size >= MAX_BRANCHES) branches.clear();
     state = { loading: false, readsAt: -1, reads: 0 };
     branches.set(branch, state);
   }
