@@ -2,7 +2,7 @@ import { reservations } from "@dlsms/db";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestApi, type TestApi } from "../src/testing";
-import { dayAt, expectTRPCError, HOUR, slot } from "./helpers";
+import { dayAt, expectTRPCError, HOUR, heldTransaction, slot } from "./helpers";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -22,15 +22,7 @@ it("counts a student's upcoming reservations only after taking their row lock", 
   await caller.reservations.create(slot(20, dayAt(2, 8), dayAt(2, 9)));
   await caller.reservations.create(slot(20, dayAt(2, 10), dayAt(2, 11)));
 
-  let release = () => {};
-  const gate = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let holding = () => {};
-  const held = new Promise<void>((resolve) => {
-    holding = resolve;
-  });
-  const other = api.database.db.transaction(async (tx) => {
+  const other = await heldTransaction(api, async (tx) => {
     await tx.execute(sql`select 1 from users where id = ${student} for no key update`);
     await tx.insert(reservations).values({
       userId: student,
@@ -39,16 +31,12 @@ it("counts a student's upcoming reservations only after taking their row lock", 
       endTime: dayAt(3, 9),
       status: "CONFIRMED",
     });
-    holding();
-    await gate;
   });
-  await held;
   const attempt = caller.reservations.create(slot(22, dayAt(4, 8), new Date(dayAt(4, 8).getTime() + HOUR)));
   // Give the booking time to reach the lock (on Postgres it now waits there; PGlite serialises
   // whole transactions, so there it simply runs after the commit).
   await new Promise((resolve) => setTimeout(resolve, 300));
-  release();
-  await other;
+  await other.commit();
   await expectTRPCError(attempt, "BAD_REQUEST", "upcoming reservations");
   const rows = await api.database.db
     .select()

@@ -81,3 +81,34 @@ export async function insertReservation(
 
 /** "2025-01-02 10:15 UTC", the way messages show instants in the default (UTC) library zone. */
 export const utcMinute = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+/**
+ * Opens a transaction, runs `work` in it and keeps it open (with its locks and uncommitted rows)
+ * until `commit` is called; resolves once `work` is done.
+ */
+export async function heldTransaction(
+  api: TestApi,
+  work: (tx: Parameters<Parameters<TestApi["database"]["db"]["transaction"]>[0]>[0]) => Promise<unknown>,
+): Promise<{ commit(): Promise<void> }> {
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let holding = () => {};
+  const held = new Promise<void>((resolve) => {
+    holding = resolve;
+  });
+  const done = api.database.db.transaction(async (tx) => {
+    await work(tx);
+    holding();
+    await gate;
+  });
+  // A failing `work` must fail the test, not leave it waiting.
+  await Promise.race([held, done]);
+  return {
+    async commit() {
+      release();
+      await done;
+    },
+  };
+}

@@ -1,10 +1,11 @@
-import { type Database, reservations, rowsOf, seats } from "@dlsms/db";
+import { type Database, reservations, seats } from "@dlsms/db";
 import type { CreateReservationInput } from "@dlsms/validators";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { Conflict, NotFound, RuleViolation } from "../errors";
 import { addMinutes, formatForPeople, parseLibraryTime } from "../time";
-import { activeOverlapping, pgTime } from "./availability";
+import { activeOverlapping } from "./availability";
+import { type AttemptRow, bookingStatements } from "./booking-batches";
 import type { Attempt, LostRacesAt } from "./lost-races";
 import type { ReservationView } from "./views";
 
@@ -70,15 +71,16 @@ export async function createReservation(
   const knownLoss = lostRaces && knownLossOf(attempt, lostRaces);
   if (knownLoss) throw knownLoss;
 
-  // One statement, its own transaction: the student's row lock, then the attempt (book_seat,
-  // drizzle/0005_booking_function.sql, says why it must be in that order and why a function).
-  const attempted = rowsOf<AttemptRow>(
-    await db.execute(
-      sql`select * from book_seat(${userId}::int, ${input.seatId}::int, ${pgTime(start)}, ${pgTime(end)}, ${pgTime(now)}, ${rules.maxUpcomingReservations}::int)`,
-    ),
-  );
-  const r = attempted[0];
-  if (!r) throw new Error("the booking statement returned no row");
+  // One statement: alone, or with the bookings that arrived together (booking-batches.ts); in
+  // either case the student's row lock first, then the attempt (drizzle/0005, 0006 say why).
+  const r = await bookingStatements(db).attempt({
+    userId,
+    seatId: input.seatId,
+    start,
+    end,
+    now,
+    maxUpcoming: rules.maxUpcomingReservations,
+  });
   if (r.id !== null) return toView(r, r.id);
   if (r.seatCode === null) throw new NotFound(`Seat ${input.seatId} does not exist`);
   if (r.seatStatus !== "ACTIVE") {
@@ -98,20 +100,6 @@ export async function createReservation(
   }
   // What blocked the insert committed after the attempt's snapshot: look again.
   throw await explainConflict(db, userId, r.seatCode, start, end, zone);
-}
-
-/** book_seat's row: the reservation's wire columns when inserted (else nulls), and why not. */
-interface AttemptRow extends Omit<ReservationView, "id"> {
-  id: number | null;
-  seatCode: string | null;
-  seatStatus: string | null;
-  upcoming: number;
-  /** The student's own active reservation overlapping the request, if one is visible. */
-  ownStart: string | null;
-  ownEnd: string | null;
-  ownCode: string | null;
-  /** An active reservation visibly holds the seat during the request. */
-  seatTaken: boolean | null;
 }
 
 function toView(r: AttemptRow, id: number): ReservationView {
