@@ -25,7 +25,14 @@ export async function loginUnderLoad(ctx: BenchContext): Promise<ScenarioResult>
   if (ctx.env.BENCH_WARMUP_SECONDS > 0) {
     await runHttp({ url, connections: loginConnections, seconds: ctx.env.BENCH_WARMUP_SECONDS, next: login });
   }
-  const cpu0 = ctx.server.cpuSeconds();
+  // Two phases, one per claim of the target. Logins alone: do they spread over every core (the
+  // hashing pool), with the machine to themselves? With discovery alongside at full speed: do
+  // they leave seat discovery fast? In the second the load generator takes 0.5-1 core of the
+  // machine, so the server's cores there measure how the OS splits the CPU, not the logins.
+  let cpu0 = ctx.server.cpuSeconds();
+  const alone = await runHttp({ url, connections: loginConnections, seconds, next: login });
+  const serverCoresAlone = (ctx.server.cpuSeconds() - cpu0) / alone.seconds;
+  cpu0 = ctx.server.cpuSeconds();
   const [logins, discovery]: Measurement[] = await Promise.all([
     runHttp({ url, connections: loginConnections, seconds, next: login }),
     runHttp({ url, connections: discoveryConnections, seconds, next: discover }),
@@ -38,6 +45,10 @@ export async function loginUnderLoad(ctx: BenchContext): Promise<ScenarioResult>
     measurement: logins,
     serverCores,
     notes: {
+      loginsAloneRps: Number(alone.rps.toFixed(1)),
+      loginsAloneP99: alone.p99,
+      loginsAloneErrors: alone.errors,
+      serverCoresLoginsAlone: Number(serverCoresAlone.toFixed(2)),
       loginConnections,
       discoveryConnections,
       discoveryRpsDuringLogins: Math.round(discovery.rps),
