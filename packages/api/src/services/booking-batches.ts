@@ -88,10 +88,16 @@ export class BookingStatements {
     this.inFlight += 1;
     this.stats.statements += 1;
     const sent = group.length === 1 ? this.alone(group) : this.together(group);
-    void sent.finally(() => {
-      this.inFlight -= 1;
-      this.schedule();
-    });
+    void sent
+      // Not expected (both settle every booking themselves), but no booking may wait forever;
+      // rejecting one already answered does nothing.
+      .catch((error: unknown) => {
+        for (const waiting of group) waiting.reject(error);
+      })
+      .finally(() => {
+        this.inFlight -= 1;
+        this.schedule();
+      });
   }
 
   private async alone(group: Waiting[]): Promise<void> {
