@@ -15,7 +15,10 @@ export interface BenchContext {
   /** Scratch directory for this run. */
   tmp: string;
   log: (line: string) => void;
-  /** Raw-SQL ceilings, measured before the server starts (PGlite allows one process at a time). */
+  /**
+   * Raw-SQL ceilings: on Postgres each measured right before its scenario (the server idle); on
+   * PGlite all before the server starts (one process at a time may open its directory).
+   */
   sql: SqlCeilings | undefined;
 }
 

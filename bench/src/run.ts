@@ -87,29 +87,35 @@ export async function runBench(env: BenchEnv, command: string, log: (l: string) 
       await handle.close();
     }
     const slots = new SlotAllocator({ seatIds: campusRows.seats, users: campusRows.users });
-    const sqlNeeded = {
-      discovery: selected.includes("discovery-uncached"),
-      mine: selected.includes("mine"),
-      insert: selected.includes("create"),
+    const sqlNeededBy = (ids: readonly string[]) => ({
+      discovery: ids.includes("discovery-uncached"),
+      mine: ids.includes("mine"),
+      insert: ids.includes("create"),
+    });
+    const measureSql = async (needed: ReturnType<typeof sqlNeededBy>, label: string) => {
+      if (!Object.values(needed).some(Boolean)) return undefined;
+      const started = performance.now();
+      const ceilings = await measureSqlCeilings(
+        db,
+        {
+          pool: env.BENCH_DB_POOL,
+          connections: env.BENCH_CONNECTIONS,
+          seconds: env.BENCH_SECONDS,
+          warmup: env.BENCH_WARMUP_SECONDS,
+          ...needed,
+        },
+        () => variedWindow(campusRows.branches),
+        slots,
+        campusRows.users.map((u) => u.id),
+      );
+      log(`raw SQL ceilings ${label} measured in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      return ceilings;
     };
-    const needsSql = Object.values(sqlNeeded).some(Boolean);
-    t = performance.now();
-    const sqlCeilings = needsSql
-      ? await measureSqlCeilings(
-          db,
-          {
-            pool: env.BENCH_DB_POOL,
-            connections: env.BENCH_CONNECTIONS,
-            seconds: env.BENCH_SECONDS,
-            warmup: env.BENCH_WARMUP_SECONDS,
-            ...sqlNeeded,
-          },
-          () => variedWindow(campusRows.branches),
-          slots,
-          campusRows.users.map((u) => u.id),
-        )
-      : undefined;
-    if (sqlCeilings) log(`raw SQL ceilings measured in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    // On Postgres each ceiling is measured right before its scenario: this machine's speed drifts
+    // within minutes, and a ceiling measured minutes earlier moved the ratio by ±10 points. PGlite
+    // opens its directory in one process at a time, so there they all run before the server starts.
+    const ceilingsAdjacent = db.url !== undefined;
+    const sqlCeilings = ceilingsAdjacent ? undefined : await measureSql(sqlNeededBy(selected), "(all)");
 
     const childEnv = inheritedEnv();
     const server = await startServer({
@@ -131,6 +137,10 @@ export async function runBench(env: BenchEnv, command: string, log: (l: string) 
       for (const id of selected) {
         const scenario = SCENARIOS[id];
         if (!scenario) continue;
+        if (ceilingsAdjacent) {
+          const ceilings = await measureSql(sqlNeededBy([id]), `for ${id}`);
+          if (ceilings) ctx.sql = { ...ctx.sql, ...ceilings };
+        }
         t = performance.now();
         const result = await scenario(ctx);
         results.push(result);
