@@ -51,8 +51,10 @@ export interface BatchStats {
  * each exactly as `book_seat` would, in one transaction. Under light load every booking goes
  * alone, at once; under load the batch grows with the queue, like a commit group.
  *
- * A batch that fails as a whole changed nothing (one transaction): its bookings are attempted
- * again one by one, so each gets its own answer or its own error.
+ * A batch that fails as a whole changed nothing (one transaction, rolled back by the error): its
+ * bookings are attempted again one by one, so each gets its own answer or its own error. (A
+ * connection lost after the commit is the exception, as for a booking alone: the second attempt
+ * then finds the student's own reservation and answers that it overlaps.)
  */
 export class BookingStatements {
   readonly stats: BatchStats = { statements: 0, batches: 0, batchedAttempts: 0, fallbacks: 0 };
@@ -116,7 +118,7 @@ export class BookingStatements {
         group.map((w) => w.attempt),
       );
     } catch {
-      // Nothing of the batch was committed: each booking gets its own attempt (and error).
+      // The batch rolled back: each booking gets its own attempt (and error).
       this.stats.fallbacks += 1;
       return this.alone(group);
     }
