@@ -146,13 +146,13 @@ export interface BatchRow extends AttemptRow {
   attempt: number;
 }
 
-const pgTime = (d: Date) => d.toISOString();
+const iso = (d: Date) => d.toISOString();
 
 /** `book_seat`: one attempt, its own statement and transaction. */
 export async function bookAlone(db: Database, a: BookingAttempt): Promise<AttemptRow> {
   const [row] = rowsOf<AttemptRow>(
     await db.execute(
-      sql`select * from book_seat(${a.userId}::int, ${a.seatId}::int, ${pgTime(a.start)}::timestamptz, ${pgTime(a.end)}::timestamptz, ${pgTime(a.now)}::timestamptz, ${a.maxUpcoming}::int)`,
+      sql`select * from book_seat(${a.userId}::int, ${a.seatId}::int, ${iso(a.start)}::timestamptz, ${iso(a.end)}::timestamptz, ${iso(a.now)}::timestamptz, ${a.maxUpcoming}::int)`,
     ),
   );
   if (!row) throw new Error("the booking statement returned no row");
@@ -173,7 +173,7 @@ export async function bookTogether(db: Database, attempts: BookingAttempt[]): Pr
   const ints = (pick: (a: BookingAttempt) => number) => arrayParam(attempts.map(pick), "int");
   const times = (pick: (a: BookingAttempt) => Date) =>
     arrayParam(
-      attempts.map((a) => pgTime(pick(a))),
+      attempts.map((a) => iso(pick(a))),
       "timestamptz",
     );
   return rowsOf<BatchRow>(
