@@ -229,4 +229,32 @@ describe("bookings that arrive together", () => {
     // A cycle would have made a batch give up at its lock timeout and go one by one.
     expect(statements.stats.fallbacks).toBe(0);
   });
+
+  it("never wait for each other in a cycle, however their students cross", async () => {
+    // [student 5 on seat 28, student 6 on seat 29] and [student 6 on 28, student 5 on 29], an hour
+    // apart (no seat or student overlap). Locking each student only at their attempt, in seat
+    // order, each batch would hold one student and wait for the other's: a deadlock. Taking all
+    // of a batch's student locks first, in id order, serialises the two instead.
+    const statements = new BookingStatements(api.database.db, { inFlight: 2, batch: 2 });
+    const now = new Date();
+    for (let round = 0; round < 10; round += 1) {
+      const start = dayAt(12, 8, 0).getTime() + round * 2 * HOUR;
+      const attempt = (userId: number, seatId: number, offset: number): BookingAttempt => ({
+        userId,
+        seatId,
+        start: new Date(start + offset),
+        end: new Date(start + offset + 30 * MINUTE),
+        now,
+        maxUpcoming: 1_000,
+      });
+      const answers = await Promise.all(
+        [attempt(5, 28, 0), attempt(6, 29, 0), attempt(6, 28, HOUR), attempt(5, 29, HOUR)].map((a) =>
+          statements.attempt(a),
+        ),
+      );
+      expect(answers.every((a) => a.id !== null)).toBe(true);
+    }
+    expect(statements.stats.batches).toBe(20);
+    expect(statements.stats.fallbacks).toBe(0);
+  });
 });
