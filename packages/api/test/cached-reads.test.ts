@@ -149,17 +149,42 @@ describe("coalescedRead", () => {
       await new Promise<void>((resolve) => pending.push(resolve));
       return seen;
     });
-    const first = read();
+    // Callers of the same turn of the event loop share the read, which goes out after them.
+    const first = [read(), read(), read()];
+    expect(sent).toBe(0);
+    await vi.waitFor(() => expect(sent).toBe(1));
     value = 1; // a change acknowledged after the first read went out
     const later = Array.from({ length: 50 }, () => read());
-    expect(sent).toBe(1);
     pending.shift()?.();
-    expect(await first).toBe(0);
+    expect(await Promise.all(first)).toEqual([0, 0, 0]);
     await vi.waitFor(() => expect(sent).toBe(2));
     pending.shift()?.();
     // Every caller that arrived after the change sees it, with one read for all fifty.
     expect(await Promise.all(later)).toEqual(Array(50).fill(1));
     expect(sent).toBe(2);
+  });
+
+  it("holds the next read until the one out returns, then sends it for everyone waiting", async () => {
+    let sent = 0;
+    const pending: Array<() => void> = [];
+    const read = coalescedRead(async () => {
+      sent += 1;
+      const mine = sent;
+      await new Promise<void>((resolve) => pending.push(resolve));
+      return mine;
+    });
+    const first = read();
+    await vi.waitFor(() => expect(sent).toBe(1));
+    const second = read();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const third = read();
+    // Never two reads out at once: the second waits for the first to return.
+    expect(sent).toBe(1);
+    pending.shift()?.();
+    expect(await first).toBe(1);
+    await vi.waitFor(() => expect(sent).toBe(2));
+    pending.shift()?.();
+    expect(await Promise.all([second, third])).toEqual([2, 2]);
   });
 
   it("passes a failed read to its callers and recovers with the next one", async () => {
