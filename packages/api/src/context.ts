@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Bus, Cache } from "@dlsms/bus";
 import type { Database } from "@dlsms/db";
-import { bearerToken, type SessionUser, verifyToken } from "./auth/jwt";
+import { bearerToken, knownSession, type SessionUser, verifyToken } from "./auth/jwt";
 import type { LoginLimiter } from "./auth/limiter";
 import type { ApiConfig } from "./config";
 
@@ -55,7 +55,7 @@ export async function signedInUser(
 ): Promise<SessionUser | null> {
   const token = bearerToken(authorization);
   if (token === undefined) return null;
-  const { user } = await resolveUser(token, secret);
+  const user = knownSession(token, secret) ?? (await resolveUser(token, secret)).user;
   return user && user.exp * 1000 > Date.now() ? user : null;
 }
 

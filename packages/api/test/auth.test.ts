@@ -1,8 +1,8 @@
 import type { IncomingMessage } from "node:http";
 import { users } from "@dlsms/db";
 import { count, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signToken, verifyToken } from "../src/auth/jwt";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { knownSession, signToken, verifyToken } from "../src/auth/jwt";
 import { createContextFactory, createContextInner } from "../src/context";
 import { createCaller } from "../src/root";
 import { createTestApi, TEST_JWT_SECRET, type TestApi, testConfig } from "../src/testing";
@@ -177,6 +177,30 @@ describe("tokens", () => {
   it("rejects a token signed with another secret", async () => {
     const { token } = await signToken(alice, "some-other-secret-some-other-secret", 1);
     expect(await verifyToken(token, TEST_JWT_SECRET)).toEqual({ ok: false, reason: "invalid" });
+  });
+
+  it("a token remembered as verified under its own secret is still refused under another", async () => {
+    const other = "some-other-secret-some-other-secret";
+    const { token } = await signToken(alice, other, 1);
+    expect(await verifyToken(token, other)).toMatchObject({ ok: true, user: alice });
+    expect(knownSession(token, other)).toMatchObject(alice);
+    expect(knownSession(token, TEST_JWT_SECRET)).toBeUndefined();
+    expect(await verifyToken(token, TEST_JWT_SECRET)).toEqual({ ok: false, reason: "invalid" });
+    // ...and refusing it there did not forget it under its own.
+    expect(knownSession(token, other)).toMatchObject(alice);
+  });
+
+  it("a remembered token stops being accepted when it expires", async () => {
+    const { token, exp } = await signToken(alice, TEST_JWT_SECRET, 1);
+    expect(await verifyToken(token, TEST_JWT_SECRET)).toMatchObject({ ok: true });
+    expect(knownSession(token, TEST_JWT_SECRET)).toMatchObject(alice);
+    vi.useFakeTimers({ toFake: ["Date"], now: exp * 1000 + 1 });
+    try {
+      expect(knownSession(token, TEST_JWT_SECRET)).toBeUndefined();
+      expect(await verifyToken(token, TEST_JWT_SECRET)).toEqual({ ok: false, reason: "expired" });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("rejects alg: none", async () => {
