@@ -4,7 +4,7 @@ import type { SeatsListInput } from "@dlsms/validators";
 import { sql } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
 import type { BookingRules } from "../config";
-import { prerendered } from "../prerendered-json";
+import { PrerenderedArrayBuilder, type PrerenderedSequence, prerenderedSequence } from "../prerendered-json";
 import { busySeatIds, busySeatIdsFromDatabase } from "./busy-index";
 import { CATALOG_VERSION_KEY } from "./events";
 import { LISTING_TTL_SECONDS, versionReader } from "./listing-cache";
@@ -40,32 +40,35 @@ export async function listSeatsFromCatalogue(
       ? busySeatIdsFromDatabase(deps.db, input.branch, window)
       : busySeatIds(deps, input.branch, window, version),
   ]);
-  const listing: SeatView[] = [];
-  for (const { seat, free, taken } of catalogue) {
+  const listing = new PrerenderedArrayBuilder<SeatView>();
+  const { seats, free, taken } = catalogue;
+  for (let i = 0; i < seats.length; i++) {
+    const seat = seats[i] as CatalogueSeat;
     // The filters listSeats applies in SQL, in the same way (exact matches; unset = any).
     if (input.area && seat.area !== input.area) continue;
     if (input.hasPower !== undefined && seat.hasPower !== input.hasPower) continue;
     if (input.hasMonitor !== undefined && seat.hasMonitor !== input.hasMonitor) continue;
     const available = seat.status === "ACTIVE" && !busy.has(seat.id);
     if (input.availableOnly && !available) continue;
-    listing.push(available ? free : taken);
+    listing.push(available ? free : taken, i);
   }
-  return listing;
+  // Frozen, like the entries: listings are shared by every reader of their copy.
+  return listing.build() as SeatView[];
 }
 
 type CatalogueSeat = Omit<SeatView, "available">;
 
-/** A seat of the catalogue and its two listing entries, built (and rendered) once per copy. */
-interface CatalogueEntry {
-  seat: CatalogueSeat;
-  free: SeatView;
-  taken: SeatView;
+/** A branch's seats and their two listing entries each (free, taken), built and rendered once per copy. */
+interface Catalogue {
+  seats: CatalogueSeat[];
+  free: PrerenderedSequence<SeatView>;
+  taken: PrerenderedSequence<SeatView>;
 }
 
 interface CatalogueCopy {
   version: number;
   expiresAt: number;
-  seats: CatalogueEntry[];
+  catalogue: Catalogue;
 }
 
 interface CatalogueState {
@@ -89,21 +92,18 @@ function stateOf(cache: Cache): CatalogueState {
   return state;
 }
 
-async function branchCatalogue(
-  deps: { db: Database; cache: Cache },
-  branch: string,
-): Promise<CatalogueEntry[]> {
+async function branchCatalogue(deps: { db: Database; cache: Cache }, branch: string): Promise<Catalogue> {
   const state = stateOf(deps.cache);
   const version = await state.readVersion();
   const held = state.copies.get(branch);
-  if (held && held.version === version && held.expiresAt > Date.now()) return held.seats;
+  if (held && held.version === version && held.expiresAt > Date.now()) return held.catalogue;
   const key = `${branch}\u0000${version}`;
   let loading = state.loading.get(key);
   if (!loading) {
     const expiresAt = Date.now() + LISTING_TTL_SECONDS * 1000;
     loading = loadCatalogue(deps.db, branch)
-      .then((seats) => {
-        const copy = { version, expiresAt, seats };
+      .then((catalogue) => {
+        const copy = { version, expiresAt, catalogue };
         const current = state.copies.get(branch);
         if (!current || current.version <= version) state.copies.set(branch, copy);
         return copy;
@@ -111,10 +111,10 @@ async function branchCatalogue(
       .finally(() => state.loading.delete(key));
     state.loading.set(key, loading);
   }
-  return (await loading).seats;
+  return (await loading).catalogue;
 }
 
-async function loadCatalogue(db: Database, branch: string): Promise<CatalogueEntry[]> {
+async function loadCatalogue(db: Database, branch: string): Promise<Catalogue> {
   const seats = rowsOf<CatalogueSeat>(
     await db.execute(sql`select s.id, s.code, b.name as "branch", s.area, s.has_power as "hasPower",
         s.has_monitor as "hasMonitor", s.status
@@ -123,10 +123,10 @@ async function loadCatalogue(db: Database, branch: string): Promise<CatalogueEnt
       order by s.id`),
   );
   // Listings share these entries (frozen), so a listing costs a reference per seat, and its
-  // tRPC answer copies their JSON bytes (trpcResultBytes).
-  return seats.map((seat) => ({
-    seat,
-    free: prerendered({ ...seat, available: true }),
-    taken: prerendered({ ...seat, available: false }),
-  }));
+  // tRPC answer copies their JSON bytes a stretch of neighbours at a time (trpcResultBytes).
+  return {
+    seats,
+    free: prerenderedSequence(seats.map((seat): SeatView => ({ ...seat, available: true }))),
+    taken: prerenderedSequence(seats.map((seat): SeatView => ({ ...seat, available: false }))),
+  };
 }
