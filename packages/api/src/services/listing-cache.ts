@@ -215,17 +215,13 @@ export function coalescedRead<T>(fetch: () => Promise<T>): () => Promise<T> {
   const send = (): Promise<T> => {
     gathering = undefined;
     const sent = fetch();
-    const settled = sent.then(
-      () => undefined,
-      () => undefined,
-    );
-    inFlight = settled;
-    void settled.then(() => {
-      if (inFlight === settled) inFlight = undefined;
+    // Settles (never rejects) once the read is back, success or not.
+    const back: Promise<void> = sent.then(forget, forget).then(() => {
+      if (inFlight === back) inFlight = undefined;
     });
+    inFlight = back;
     return sent;
   };
-  const nextCheckPhase = () => new Promise<void>((resolve) => setImmediate(resolve));
   return () => {
     if (!gathering) {
       const before = inFlight;
@@ -234,3 +230,6 @@ export function coalescedRead<T>(fetch: () => Promise<T>): () => Promise<T> {
     return gathering;
   };
 }
+
+const forget = (): void => undefined;
+const nextCheckPhase = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
