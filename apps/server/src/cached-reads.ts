@@ -25,13 +25,21 @@ export function withCachedReads(deps: ApiDeps, next: Handler): Handler {
     cachedReadAnswer(deps, call).then(
       (answer) => {
         if (!answer) return next(req, res);
-        res.writeHead(200, { ...TRPC_JSON_HEADERS, "content-length": answer.length });
-        res.end(answer);
+        res.writeHead(200, { ...TRPC_JSON_HEADERS, "content-length": answer.bytes.length });
+        // A lent buffer goes back once the socket has taken every byte ('finish'); on an error
+        // (or a closed connection, where 'finish' never comes) it is simply not reused.
+        res.end(answer.bytes, answer.written && givenBackAfterWrite(answer.written));
       },
       () => next(req, res),
     );
   };
 }
+
+const givenBackAfterWrite =
+  (written: () => void) =>
+  (error?: Error | null): void => {
+    if (!error) written();
+  };
 
 function cachedReadCall(req: IncomingMessage) {
   if (req.headers["trpc-accept"] !== undefined) return undefined;

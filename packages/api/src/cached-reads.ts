@@ -2,6 +2,7 @@ import type { SeatsListInput } from "@dlsms/validators";
 import { myReservationsInput, seatsListInput } from "@dlsms/validators";
 import type { SessionUser } from "./auth/jwt";
 import { type ApiDeps, signedInUser } from "./context";
+import type { Answer } from "./lent-buffers";
 import { listSeatsFromCatalogue } from "./services/branch-listing";
 import { listBranches } from "./services/branches.service";
 import {
@@ -13,7 +14,7 @@ import {
 } from "./services/listing-cache";
 import { myReservationsAnswer } from "./services/my-reservations-cache";
 import type { SeatView } from "./services/views";
-import { trpcResultBytes } from "./trpc-wire";
+import { lentTrpcResult, trpcResultBytes } from "./trpc-wire";
 
 /** A cached listing: where it lives in the listing cache and how to load it on a miss. */
 export interface ListingRead<T> {
@@ -48,21 +49,23 @@ export type { ListingFormat };
 /**
  * A listing's answer bytes in a transport's format, from the same cached copy readListing uses.
  * The caller must have checked the session and validated the input as the procedure does.
+ * The bytes are kept with the copy (formats given here lend nothing: no renderLent).
  */
-export const renderedListing = <T>(
+export const renderedListing = async <T>(
   deps: Pick<ApiDeps, "cache">,
   read: ListingRead<T>,
   format: ListingFormat<T>,
-): Promise<Buffer> => cachedListingAnswer(deps.cache, read.key, read.load, format);
+): Promise<Buffer> => (await cachedListingAnswer(deps.cache, read.key, read.load, format)).bytes;
 
 /** tRPC's envelope for a successful non-batched query (no transformer): `{"result":{"data":…}}`. */
 const TRPC_RESULT: ListingFormat<unknown> = {
   name: "trpc",
   render: trpcResultBytes,
+  renderLent: lentTrpcResult,
 };
 
-/** Produces a cached read's answer bytes (loading on a miss); made once input and user are known. */
-type CachedRead = () => Promise<Buffer>;
+/** Produces a cached read's answer (loading on a miss); made once input and user are known. */
+type CachedRead = () => Promise<Answer>;
 
 /**
  * Queries whose answer comes whole from a cache that a change invalidates before it is
@@ -85,7 +88,7 @@ const readFor = new Map<
       const valid = validSeatFilters(rawInput);
       if (!valid) return undefined;
       const read = listingReads.seats(deps, valid.filters, valid.key);
-      return () => renderedListing(deps, read, TRPC_RESULT);
+      return () => cachedListingAnswer(deps.cache, read.key, read.load, TRPC_RESULT);
     },
   ],
   // No input parser: tRPC accepts and ignores whatever well-formed input comes along.
@@ -94,7 +97,10 @@ const readFor = new Map<
     (deps, rawInput) =>
       parseJson(rawInput) === INVALID
         ? undefined
-        : () => renderedListing(deps, listingReads.branches(deps), TRPC_RESULT),
+        : () => {
+            const read = listingReads.branches(deps);
+            return cachedListingAnswer(deps.cache, read.key, read.load, TRPC_RESULT);
+          },
   ],
   [
     "reservations.mine",
@@ -102,7 +108,7 @@ const readFor = new Map<
       const upcomingOnly = validUpcomingOnly(rawInput);
       return upcomingOnly === undefined
         ? undefined
-        : () => myReservationsAnswer(deps, user.id, upcomingOnly, deps.config.rules);
+        : async () => ({ bytes: await myReservationsAnswer(deps, user.id, upcomingOnly, deps.config.rules) });
     },
   ],
 ]);
@@ -168,12 +174,12 @@ export const isCachedReadPath = (path: string): boolean => readFor.has(path);
  * valid: from this process's fresh copy (of the listing, or of the caller's reservations),
  * loaded on a miss. Undefined, or a rejection (a rule broken by the window, a database error),
  * means: run the procedure, which answers errors in tRPC's shape. The answer is tRPC's own JSON
- * for the procedure's result.
+ * for the procedure's result; a lent answer (Answer.written) must be given back once written.
  */
 export async function cachedReadAnswer(
   deps: ApiDeps,
   call: { path: string; rawInput: string | undefined; authorization: string | string[] | undefined },
-): Promise<Buffer | undefined> {
+): Promise<Answer | undefined> {
   const readOf = readFor.get(call.path);
   if (readOf === undefined) return undefined;
   // The user first: a per-user read is keyed by the caller.

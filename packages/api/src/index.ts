@@ -12,6 +12,7 @@ export { type CallErrorHandler, callMutation } from "./call-over-http";
 export * from "./config";
 export * from "./context";
 export * from "./errors";
+export type { Answer } from "./lent-buffers";
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from "./root";
 export { checkHealth } from "./routers/health";
 export * from "./services/events";

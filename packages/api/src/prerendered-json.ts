@@ -86,17 +86,22 @@ const bytesOf = (item: unknown): Buffer | undefined =>
 
 const COMMA = 0x2c;
 
+/** Where an answer of `length` bytes is written: a new buffer, or one lent (LentBuffers). */
+export type Allocate = (length: number) => Buffer;
+
 /**
- * `before` + JSON.stringify(items) + `after` as UTF-8, copied from the items' remembered JSON;
- * undefined unless every item is a prerendered value (callers then serialise as usual).
+ * `before` + JSON.stringify(items) + `after` as UTF-8, copied from the items' remembered JSON
+ * into the buffer `allocate` gives (called once, only when the answer is made); undefined unless
+ * every item is a prerendered value (callers then serialise as usual).
  */
 export function prerenderedArrayBytes(
   items: readonly unknown[],
   before: string,
   after: string,
+  allocate: Allocate = Buffer.allocUnsafe,
 ): Buffer | undefined {
   const runs = (items as { [ARRAY_RUNS]?: Run[] })[ARRAY_RUNS];
-  if (runs !== undefined) return runsBytes(runs, before, after);
+  if (runs !== undefined) return runsBytes(runs, before, after, allocate);
   // Most lists are not prerendered (reservations, branches): decline before allocating.
   if (items.length > 0 && bytesOf(items[0]) === undefined) return undefined;
   const parts: Buffer[] = new Array(items.length);
@@ -108,7 +113,7 @@ export function prerenderedArrayBytes(
     parts[i] = bytes;
     length += bytes.length;
   }
-  const out = Buffer.allocUnsafe(length);
+  const out = allocate(length);
   let at = out.write(`${before}[`);
   for (let i = 0; i < parts.length; i++) {
     if (i > 0) out[at++] = COMMA;
@@ -119,10 +124,10 @@ export function prerenderedArrayBytes(
 }
 
 /** An array built by PrerenderedArrayBuilder: one copy per stretch of neighbours (commas included). */
-function runsBytes(runs: readonly Run[], before: string, after: string): Buffer {
+function runsBytes(runs: readonly Run[], before: string, after: string, allocate: Allocate): Buffer {
   let length = Buffer.byteLength(before) + Buffer.byteLength(after) + 2 + Math.max(runs.length - 1, 0);
   for (const { sequence, from, to } of runs) length += endOf(sequence, to - 1) - startOf(sequence, from);
-  const out = Buffer.allocUnsafe(length);
+  const out = allocate(length);
   let at = out.write(`${before}[`);
   for (let i = 0; i < runs.length; i++) {
     const { sequence, from, to } = runs[i] as Run;

@@ -26,18 +26,54 @@ const window = {
   startTime: dayAt(2, 9).toISOString(),
   endTime: dayAt(2, 11).toISOString(),
 };
-const answer = (rawInput: string | undefined, authorization = bearer, path = "seats.list") =>
+const answerOf = (rawInput: string | undefined, authorization = bearer, path = "seats.list") =>
   cachedReadAnswer(api.deps, { path, rawInput, authorization });
+/** The answer's bytes (a lent buffer is never given back here: it is simply not reused). */
+const answer = async (rawInput: string | undefined, authorization = bearer, path = "seats.list") =>
+  (await answerOf(rawInput, authorization, path))?.bytes;
 
 describe("cached read answers (the transport's fast path for seats.list / branches.list)", () => {
   it("answers with exactly the procedure's JSON, loading on a miss, then reusing the same bytes", async () => {
     const raw = JSON.stringify({ ...window, hasPower: true });
-    const bytes = await answer(raw);
-    const listing = await (await api.as(1)).seats.list({ ...window, hasPower: true });
-    expect(bytes?.toString()).toBe(JSON.stringify({ result: { data: listing } }));
-    expect(listing.length).toBeGreaterThan(0);
-    // The same copy serves again without being serialised a second time.
-    expect(await answer(raw)).toBe(bytes);
+    const expected = JSON.stringify({
+      result: { data: await (await api.as(1)).seats.list({ ...window, hasPower: true }) },
+    });
+    expect(expected.length).toBeGreaterThan(100);
+    const lent = await answerOf(raw);
+    expect(lent?.bytes.toString()).toBe(expected);
+    // The second answer of the copy is kept, and serves again without being serialised again.
+    const kept = await answerOf(raw);
+    expect(kept?.written).toBeUndefined();
+    expect(kept?.bytes.toString()).toBe(expected);
+    expect(await answer(raw)).toBe(kept?.bytes);
+  });
+
+  it("lends a listing copy's first answer, and reuses a lent buffer only once it is given back", async () => {
+    const windowAt = (hour: number) => ({
+      branch: window.branch,
+      startTime: dayAt(3, hour).toISOString(),
+      endTime: dayAt(3, hour + 1).toISOString(),
+    });
+    const rawOf = (hour: number) => JSON.stringify(windowAt(hour));
+    const expectedOf = async (hour: number) =>
+      JSON.stringify({ result: { data: await (await api.as(1)).seats.list(windowAt(hour)) } });
+    const first = await answerOf(rawOf(8));
+    expect(first?.written).toBeTypeOf("function");
+    expect(first?.bytes.toString()).toBe(await expectedOf(8));
+    // While the first is out, another answer gets a buffer of its own.
+    const second = await answerOf(rawOf(7));
+    expect(second?.bytes.buffer).not.toBe(first?.bytes.buffer);
+    expect(first?.bytes.toString()).toBe(await expectedOf(8));
+    // Given back (twice: the second call must not free it again), it serves the next answer once.
+    first?.written?.();
+    first?.written?.();
+    const third = await answerOf(rawOf(6));
+    const fourth = await answerOf(rawOf(5));
+    expect(third?.bytes.buffer).toBe(first?.bytes.buffer);
+    expect(fourth?.bytes.buffer).not.toBe(third?.bytes.buffer);
+    expect(third?.bytes.toString()).toBe(await expectedOf(6));
+    expect(fourth?.bytes.toString()).toBe(await expectedOf(5));
+    expect(second?.bytes.toString()).toBe(await expectedOf(7));
   });
 
   it("serves branches.list for absent, null or any well-formed input, as tRPC would", async () => {
@@ -63,6 +99,7 @@ describe("cached read answers (the transport's fast path for seats.list / branch
 
   it("loads again once the listing's freshness has run out", async () => {
     const raw = JSON.stringify({ branch: "Science Library" });
+    await answer(raw); // lent
     const first = await answer(raw);
     expect(await answer(raw)).toBe(first);
     const now = Date.now();

@@ -28,11 +28,14 @@ async function bearerFor(userId: number): Promise<string> {
 
 /** The HTTP shortcut's answer for GET reservations.mine?input=<raw> as `userId`. */
 async function shortcut(userId: number, rawInput: string | undefined, authorization?: string) {
-  return cachedReadAnswer(api.deps, {
+  const answer = await cachedReadAnswer(api.deps, {
     path: "reservations.mine",
     rawInput,
     authorization: authorization ?? (await bearerFor(userId)),
   });
+  // Per-user copies keep their answer: nothing is lent.
+  expect(answer?.written).toBeUndefined();
+  return answer?.bytes;
 }
 
 const UPCOMING = JSON.stringify({ upcomingOnly: true });

@@ -1,5 +1,6 @@
 import type { Cache } from "@dlsms/bus";
 import type { SeatsListInput } from "@dlsms/validators";
+import type { Answer } from "../lent-buffers";
 import { SEATS_VERSION_KEY } from "./events";
 
 /** Short TTL: bounds how far "free now" can drift as time passes without any change. */
@@ -86,27 +87,39 @@ function shareOnce(cache: Cache, versionedKey: string, copy: LocalCopy): void {
 export interface ListingFormat<T> {
   name: string;
   render(listing: T): Buffer;
+  /**
+   * The same bytes in a lent buffer (Answer.written gives it back), or undefined to render.
+   * Used for a copy's first answer: most uncached windows are asked for once, and keeping their
+   * answers would allocate ~36 KB per request that nobody reads again.
+   */
+  renderLent?(listing: T): Answer | undefined;
 }
 
 /**
- * The answer bytes for a listing in a transport's format. Rendering runs once per listing copy,
- * so repeated reads of a popular window cost a version read and a map lookup, not a
- * serialisation of ~35 KB; a miss loads the listing as cachedListing does.
+ * The answer bytes for a listing in a transport's format. A copy's second answer is rendered
+ * and kept, so repeated reads of a popular window cost a version read and a map lookup, not a
+ * serialisation of ~35 KB; its first is lent when the format can (renderLent). A miss loads the
+ * listing as cachedListing does.
  */
 export async function cachedListingAnswer<T>(
   cache: Cache,
   key: string,
   load: ListingLoad<T>,
   format: ListingFormat<T>,
-): Promise<Buffer> {
+): Promise<Answer> {
   const copy = await listingCopy(cache, key, load);
   copy.answers ??= new Map();
-  let answer = copy.answers.get(format.name);
-  if (!answer) {
-    answer = format.render(copy.value as T);
-    copy.answers.set(format.name, answer);
+  const kept = copy.answers.get(format.name);
+  if (kept) return { bytes: kept };
+  if (format.renderLent && !copy.lentOnce?.has(format.name)) {
+    copy.lentOnce ??= new Set();
+    copy.lentOnce.add(format.name);
+    const lent = format.renderLent(copy.value as T);
+    if (lent) return lent;
   }
-  return answer;
+  const bytes = format.render(copy.value as T);
+  copy.answers.set(format.name, bytes);
+  return { bytes };
 }
 
 /** What the shared cache holds: the listing and when it stops being fresh (epoch ms). */
@@ -121,6 +134,8 @@ interface LocalCopy extends Envelope<unknown> {
   shared: boolean;
   /** Rendered answers by format name (ListingFormat). */
   answers?: Map<string, Buffer>;
+  /** Formats whose first answer for this copy was lent, not kept (the next one is kept). */
+  lentOnce?: Set<string>;
 }
 
 /**
