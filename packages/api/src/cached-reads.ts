@@ -3,13 +3,14 @@ import { myReservationsInput, seatsListInput } from "@dlsms/validators";
 import type { SessionUser } from "./auth/jwt";
 import { type ApiDeps, signedInUser } from "./context";
 import type { Answer } from "./lent-buffers";
-import { listSeatsFromCatalogue } from "./services/branch-listing";
+import { listedFromProcessCopies, listSeatsFromCatalogue } from "./services/branch-listing";
 import { listBranches } from "./services/branches.service";
 import {
   BRANCHES_LISTING_KEY,
   cachedListing,
   cachedListingAnswer,
   type ListingFormat,
+  type LocalLoadCheck,
   seatsListingKey,
 } from "./services/listing-cache";
 import { myReservationsAnswer } from "./services/my-reservations-cache";
@@ -21,6 +22,8 @@ export interface ListingRead<T> {
   key: string;
   /** Loads the listing on a miss, for the seats version its copy will be kept under. */
   load(version: number): Promise<T>;
+  /** Whether that load needs nothing outside this process (then the shared cache is not asked). */
+  isLocal?: LocalLoadCheck;
 }
 
 type ReadDeps = Pick<ApiDeps, "db" | "cache" | "config">;
@@ -34,6 +37,7 @@ export const listingReads = {
   ): ListingRead<SeatView[]> => ({
     key,
     load: (version) => listSeatsFromCatalogue(deps, filters, deps.config.rules, version),
+    isLocal: (version) => listedFromProcessCopies(deps.cache, filters, version),
   }),
   branches: (deps: ReadDeps): ListingRead<Awaited<ReturnType<typeof listBranches>>> => ({
     key: BRANCHES_LISTING_KEY,
@@ -42,7 +46,7 @@ export const listingReads = {
 };
 
 export const readListing = <T>(deps: Pick<ApiDeps, "cache">, read: ListingRead<T>): Promise<T> =>
-  cachedListing(deps.cache, read.key, read.load);
+  cachedListing(deps.cache, read.key, read.load, read.isLocal);
 
 export type { ListingFormat };
 
@@ -55,7 +59,8 @@ export const renderedListing = async <T>(
   deps: Pick<ApiDeps, "cache">,
   read: ListingRead<T>,
   format: ListingFormat<T>,
-): Promise<Buffer> => (await cachedListingAnswer(deps.cache, read.key, read.load, format)).bytes;
+): Promise<Buffer> =>
+  (await cachedListingAnswer(deps.cache, read.key, read.load, format, read.isLocal)).bytes;
 
 /** tRPC's envelope for a successful non-batched query (no transformer): `{"result":{"data":…}}`. */
 const TRPC_RESULT: ListingFormat<unknown> = {
@@ -88,7 +93,7 @@ const readFor = new Map<
       const valid = validSeatFilters(rawInput);
       if (!valid) return undefined;
       const read = listingReads.seats(deps, valid.filters, valid.key);
-      return () => cachedListingAnswer(deps.cache, read.key, read.load, TRPC_RESULT);
+      return () => cachedListingAnswer(deps.cache, read.key, read.load, TRPC_RESULT, read.isLocal);
     },
   ],
   // No input parser: tRPC accepts and ignores whatever well-formed input comes along.

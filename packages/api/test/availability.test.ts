@@ -5,9 +5,10 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { listSeatsFromCatalogue } from "../src/services/branch-listing";
 import { busyIndexVersion, RELOAD_AFTER } from "../src/services/busy-index";
+import { CATALOG_VERSION_KEY } from "../src/services/events";
 import { listSeats } from "../src/services/seats.service";
 import { createTestApi, type TestApi } from "../src/testing";
-import { HOUR, MINUTE } from "./helpers";
+import { cacheWith, callerWith, HOUR, MINUTE } from "./helpers";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -178,6 +179,52 @@ describe("seat availability in a branch listing", () => {
     expect((await seatIn())?.status).toBe("ACTIVE");
     await staff.admin.updateSeat({ seatId, area: "Moved Area", hasPower: false });
     expect(await seatIn()).toMatchObject({ area: "Moved Area", hasPower: false });
+  });
+
+  it("never lists a catalogue copy from before an edit acknowledged earlier, while the edit's bumps land", async () => {
+    // The catalog version is held back at the shared cache until the test lets it through, so a
+    // listing can run between the edit's commit and its acknowledgement (branchCatalogue).
+    const inner = createMemoryCache();
+    let reachedGate: () => void = () => undefined;
+    const atGate = new Promise<void>((resolve) => {
+      reachedGate = resolve;
+    });
+    let openGate: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    let gated = false;
+    const cache = cacheWith(inner, {
+      incr: async (key) => {
+        if (gated && key === CATALOG_VERSION_KEY) {
+          reachedGate();
+          await gate;
+        }
+        return inner.incr(key);
+      },
+    });
+    const student = callerWith({ ...api.deps, cache }, 2);
+    const staff = callerWith({ ...api.deps, cache }, 11, "admin");
+    const seatId = branchSeats[8] as number;
+    const listing = (hour: number) =>
+      student.seats.list({
+        branch: BRANCH,
+        startTime: new Date(Date.UTC(2031, 5, 2, hour)).toISOString(),
+        endTime: new Date(Date.UTC(2031, 5, 2, hour + 1)).toISOString(),
+      });
+    const areaIn = async (hour: number) => (await listing(hour)).find((s) => s.id === seatId)?.area;
+    const before = await areaIn(8);
+    expect(before).not.toBe("Raced Area");
+
+    gated = true;
+    const edit = staff.admin.updateSeat({ seatId, area: "Raced Area" });
+    await atGate;
+    // Committed, not acknowledged: either area may be listed.
+    await listing(9);
+    openGate();
+    await edit;
+    // Acknowledged: every later listing shows it (a new window, so no listing copy is reused).
+    expect(await areaIn(10)).toBe("Raced Area");
   });
 
   it("refuses a reservation longer than a day, and fills branch_id from the seat", async () => {

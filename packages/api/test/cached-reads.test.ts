@@ -2,6 +2,7 @@ import { createMemoryCache } from "@dlsms/bus";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signToken } from "../src/auth/jwt";
 import { cachedReadAnswer } from "../src/cached-reads";
+import { busyIndexVersion, RELOAD_AFTER } from "../src/services/busy-index";
 import {
   cachedListing,
   coalescedRead,
@@ -11,7 +12,7 @@ import {
 } from "../src/services/listing-cache";
 import type { SeatView } from "../src/services/views";
 import { createTestApi, type TestApi } from "../src/testing";
-import { dayAt, slot } from "./helpers";
+import { cacheWith, callerWith, dayAt, slot } from "./helpers";
 
 let api: TestApi;
 let bearer: string;
@@ -147,6 +148,38 @@ describe("the shared cache", () => {
     expect(await shared()).toBeUndefined();
     await (await api.as(2)).seats.list(oneOff);
     await vi.waitFor(async () => expect(await shared()).toMatchObject({ value: first }));
+  });
+});
+
+describe("the shared cache, when this process has its own copies", () => {
+  it("is not asked for a branch listing once this process holds the branch's reservations at that version", async () => {
+    const inner = createMemoryCache();
+    const listingGets: string[] = [];
+    const cache = cacheWith(inner, {
+      get: (key) => {
+        if (key.startsWith("seats:list:")) listingGets.push(key);
+        return inner.get(key);
+      },
+    });
+    const student = callerWith({ ...api.deps, cache }, 3);
+    const listing = (day: number, hour: number) =>
+      student.seats.list({
+        branch: "Engineering Library",
+        startTime: dayAt(day, hour).toISOString(),
+        endTime: dayAt(day, hour + 1).toISOString(),
+      });
+    // Until the branch's reservations are copied here, listings come from the database, and
+    // another instance's stored copy is worth asking for first.
+    for (let i = 0; i < RELOAD_AFTER; i++) await listing(4, 8 + i);
+    expect(listingGets.length).toBe(RELOAD_AFTER);
+    await vi.waitFor(() => expect(busyIndexVersion(cache, "Engineering Library")).toBeDefined());
+    listingGets.length = 0;
+    const later = [await listing(5, 8), await listing(5, 9), await listing(5, 10)];
+    expect(listingGets).toEqual([]);
+    expect(later.every((seats) => seats.length === 13)).toBe(true);
+    // Listings without a branch still come from the database: the shared cache is asked.
+    await student.seats.list({ startTime: dayAt(5, 8).toISOString(), endTime: dayAt(5, 9).toISOString() });
+    expect(listingGets.length).toBe(1);
   });
 });
 

@@ -1,7 +1,10 @@
+import type { Cache } from "@dlsms/bus";
 import { type Reservation, type ReservationStatus, reservations } from "@dlsms/db";
 import { TRPCError } from "@trpc/server";
 import { count, eq } from "drizzle-orm";
 import { expect } from "vitest";
+import { type ApiDeps, createContextInner } from "../src/context";
+import { createCaller } from "../src/root";
 import type { TestApi } from "../src/testing";
 
 export const MINUTE = 60_000;
@@ -111,4 +114,23 @@ export async function heldTransaction(
       await done;
     },
   };
+}
+
+/** A cache passing every call to `inner` except those `overrides` replace (to watch or hold back calls). */
+export function cacheWith(inner: Cache, overrides: Partial<Pick<Cache, "get" | "incr">>): Cache {
+  return {
+    kind: inner.kind,
+    get: overrides.get ?? ((key) => inner.get(key)),
+    set: (key, value, ttl) => inner.set(key, value, ttl),
+    del: (...keys) => inner.del(...keys),
+    incr: overrides.incr ?? ((key) => inner.incr(key)),
+    ping: () => inner.ping(),
+    close: () => inner.close(),
+  };
+}
+
+/** A caller acting as user `id` with `deps` (e.g. a cache of the test's own). */
+export function callerWith(deps: ApiDeps, id: number, role: "student" | "admin" = "student") {
+  const exp = Math.floor(Date.now() / 1000) + 3600;
+  return createCaller(createContextInner({ ...deps, user: { id, studentId: "", name: "", role, exp } }));
 }

@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
 import type { BookingRules } from "../config";
 import { PrerenderedArrayBuilder, type PrerenderedSequence, prerenderedSequence } from "../prerendered-json";
-import { busySeatIds, busySeatIdsFromDatabase } from "./busy-index";
+import { busyIndexServes, busySeatIds, busySeatIdsFromDatabase } from "./busy-index";
 import { CATALOG_VERSION_KEY } from "./events";
 import { LISTING_TTL_SECONDS, versionReader } from "./listing-cache";
 import { listSeats, resolveWindow } from "./seats.service";
@@ -23,7 +23,9 @@ import type { SeatView } from "./views";
  * The catalogue (codes, areas, amenities, statuses) is versioned by the catalog version, which
  * catalogue edits and maintenance bump before they answer (Effects.catalog), read per load
  * after the request arrived — the same argument as listing-cache.ts — and kept at most
- * LISTING_TTL_SECONDS.
+ * LISTING_TTL_SECONDS. A copy confirmed that way is also noted as fresh for the seats version
+ * the load was made for, and later loads for that same seats version skip the catalog read
+ * (branchCatalogue says why that is safe).
  */
 export async function listSeatsFromCatalogue(
   deps: { db: Database; cache: Cache },
@@ -35,7 +37,7 @@ export async function listSeatsFromCatalogue(
   if (!input.branch) return listSeats(deps.db, input, rules);
   const window = resolveWindow(input.startTime, input.endTime, rules);
   const [catalogue, busy] = await Promise.all([
-    branchCatalogue(deps, input.branch),
+    branchCatalogue(deps, input.branch, version),
     version === undefined
       ? busySeatIdsFromDatabase(deps.db, input.branch, window)
       : busySeatIds(deps, input.branch, window, version),
@@ -56,6 +58,13 @@ export async function listSeatsFromCatalogue(
   return listing.build() as SeatView[];
 }
 
+/**
+ * Whether listSeatsFromCatalogue makes this listing at `version` from this process's copies
+ * alone (a branch, and its reservations copy loaded under that version), with no database read.
+ */
+export const listedFromProcessCopies = (cache: Cache, input: SeatsListInput, version: number): boolean =>
+  input.branch !== undefined && busyIndexServes(cache, input.branch, version);
+
 type CatalogueSeat = Omit<SeatView, "available">;
 
 /** A branch's seats and their two listing entries each (free, taken), built and rendered once per copy. */
@@ -69,6 +78,8 @@ interface CatalogueCopy {
   version: number;
   expiresAt: number;
   catalogue: Catalogue;
+  /** A seats version read before a catalog read that confirmed this copy (see branchCatalogue). */
+  freshForSeats?: number;
 }
 
 interface CatalogueState {
@@ -92,18 +103,43 @@ function stateOf(cache: Cache): CatalogueState {
   return state;
 }
 
-async function branchCatalogue(deps: { db: Database; cache: Cache }, branch: string): Promise<Catalogue> {
+/**
+ * The branch's catalogue as fresh as the catalog version read now. With `seatsVersion` (read
+ * after the request arrived), a copy confirmed after a read of that same seats version is used
+ * without reading the catalog version again: an edit acknowledged before this request arrived
+ * bumped the catalog version and THEN the seats version (Effects.flush); its seats bump came
+ * before that earlier read of the seats version (else that read could not have returned the
+ * value this request read), so its catalog bump came before the catalog read that followed and
+ * confirmed the copy — which was therefore loaded after the edit committed. Under uncached
+ * discovery this was one more shared-cache round trip per batch of loads, waited for in turn.
+ */
+async function branchCatalogue(
+  deps: { db: Database; cache: Cache },
+  branch: string,
+  seatsVersion: number | undefined,
+): Promise<Catalogue> {
   const state = stateOf(deps.cache);
+  const confirmed = state.copies.get(branch);
+  if (
+    seatsVersion !== undefined &&
+    confirmed?.freshForSeats === seatsVersion &&
+    confirmed.expiresAt > Date.now()
+  ) {
+    return confirmed.catalogue;
+  }
   const version = await state.readVersion();
   const held = state.copies.get(branch);
-  if (held && held.version === version && held.expiresAt > Date.now()) return held.catalogue;
+  if (held && held.version === version && held.expiresAt > Date.now()) {
+    if (seatsVersion !== undefined) held.freshForSeats = seatsVersion;
+    return held.catalogue;
+  }
   const key = `${branch}\u0000${version}`;
   let loading = state.loading.get(key);
   if (!loading) {
     const expiresAt = Date.now() + LISTING_TTL_SECONDS * 1000;
     loading = loadCatalogue(deps.db, branch)
       .then((catalogue) => {
-        const copy = { version, expiresAt, catalogue };
+        const copy: CatalogueCopy = { version, expiresAt, catalogue };
         const current = state.copies.get(branch);
         if (!current || current.version <= version) state.copies.set(branch, copy);
         return copy;
@@ -111,7 +147,9 @@ async function branchCatalogue(deps: { db: Database; cache: Cache }, branch: str
       .finally(() => state.loading.delete(key));
     state.loading.set(key, loading);
   }
-  return (await loading).catalogue;
+  const loaded = await loading;
+  if (seatsVersion !== undefined) loaded.freshForSeats = seatsVersion;
+  return loaded.catalogue;
 }
 
 async function loadCatalogue(db: Database, branch: string): Promise<Catalogue> {

@@ -158,6 +158,12 @@ function busyIn(copy: BranchCopy, window: { from: Date; to: Date }): Set<number>
   return busy;
 }
 
+/** Whether busySeatIds answers the branch at `version` from this process's copy, without the database. */
+export function busyIndexServes(cache: Cache, branch: string, version: number): boolean {
+  const copy = states.get(cache)?.get(branch)?.copy;
+  return copy !== undefined && copy.version === version && copy.expiresAt > Date.now();
+}
+
 /** The seats version this process's copy of a branch's reservations was loaded under, if any. */
 export function busyIndexVersion(cache: Cache, branch: string): number | undefined {
   return states.get(cache)?.get(branch)?.copy?.version;

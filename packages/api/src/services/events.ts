@@ -94,12 +94,14 @@ export class Effects {
   /** Never throws: the change is durable already; a cache or bus outage must not fail it. */
   async flush(deps: { cache: Cache; bus: Bus }): Promise<void> {
     if (this.isEmpty) return;
+    // The catalog version moves before the seats version does: a catalogue copy confirmed after a
+    // read of the seats version is then fresh for every reader of that version (branch-listing.ts).
+    if (this.catalogChanged) await deps.cache.incr(CATALOG_VERSION_KEY).catch(() => undefined);
     const work: Promise<unknown>[] = this.notifications.map((n) =>
       deps.bus.publish(notificationChannel(n.userId), n),
     );
     if (this.seatChanges.length > 0 || this.listingsChanged) work.push(deps.cache.incr(SEATS_VERSION_KEY));
     for (const userId of this.holders) work.push(deps.cache.incr(reservationsVersionKey(userId)));
-    if (this.catalogChanged) work.push(deps.cache.incr(CATALOG_VERSION_KEY));
     if (this.seatChanges.length > 0) {
       const message: SeatChangeMessage = { changes: this.seatChanges, at: new Date().toISOString() };
       work.push(deps.bus.publish(SEAT_CHANGES_CHANNEL, message));

@@ -14,18 +14,36 @@ export const BRANCHES_LISTING_KEY = "branches:list";
 export type ListingLoad<T> = (version: number) => Promise<T>;
 
 /**
+ * Whether loading the listing at `version` needs nothing outside this process (its own fresh
+ * copies). The shared cache is then not asked for it: a round trip there, plus parsing a ~36 KB
+ * listing on a hit, costs more than making it. Counting Redis GETs on uncached discovery: ~1.1
+ * per request, nearly all of them such lookups of one-off windows that nobody had stored.
+ */
+export type LocalLoadCheck = (version: number) => boolean;
+
+/**
  * Read-through cache for seat and branch listings, keyed under the current seats version.
  * Every committed change bumps the version BEFORE its request answers (Effects.flush), so no
  * reader that starts after a booking was acknowledged can get a listing from before it.
  * A cache outage reads as a miss (the Cache implementations degrade), so this falls back to
  * the database.
  */
-export async function cachedListing<T>(cache: Cache, key: string, load: ListingLoad<T>): Promise<T> {
-  return (await listingCopy(cache, key, load)).value as T;
+export async function cachedListing<T>(
+  cache: Cache,
+  key: string,
+  load: ListingLoad<T>,
+  isLocal?: LocalLoadCheck,
+): Promise<T> {
+  return (await listingCopy(cache, key, load, isLocal)).value as T;
 }
 
 /** This process's fresh copy of the listing under the current version: local, shared, or loaded. */
-async function listingCopy(cache: Cache, key: string, load: ListingLoad<unknown>): Promise<LocalCopy> {
+async function listingCopy(
+  cache: Cache,
+  key: string,
+  load: ListingLoad<unknown>,
+  isLocal: LocalLoadCheck | undefined,
+): Promise<LocalCopy> {
   const version = await currentVersion(cache);
   const versionedKey = `${key}:v${version}`;
   const now = Date.now();
@@ -44,7 +62,8 @@ async function listingCopy(cache: Cache, key: string, load: ListingLoad<unknown>
   // Sharing is safe because all of them read this version, and the fetch starts after that.
   const pending = loading.get(versionedKey);
   if (pending) return pending;
-  const fetching = fetchCopy(cache, memo, versionedKey, now, () => load(version)).finally(() =>
+  const shared = isLocal?.(version) !== true;
+  const fetching = fetchCopy(cache, memo, versionedKey, now, shared, () => load(version)).finally(() =>
     loading.delete(versionedKey),
   );
   loading.set(versionedKey, fetching);
@@ -56,9 +75,10 @@ async function fetchCopy(
   memo: Map<string, LocalCopy>,
   versionedKey: string,
   now: number,
+  askShared: boolean,
   load: () => Promise<unknown>,
 ): Promise<LocalCopy> {
-  const hit = await cache.get<Envelope<unknown>>(versionedKey);
+  const hit = askShared ? await cache.get<Envelope<unknown>>(versionedKey) : undefined;
   if (hit !== undefined && typeof hit.expiresAt === "number" && hit.expiresAt > now) {
     return remember(memo, versionedKey, { value: hit.value, expiresAt: hit.expiresAt, shared: true });
   }
@@ -106,8 +126,9 @@ export async function cachedListingAnswer<T>(
   key: string,
   load: ListingLoad<T>,
   format: ListingFormat<T>,
+  isLocal?: LocalLoadCheck,
 ): Promise<Answer> {
-  const copy = await listingCopy(cache, key, load);
+  const copy = await listingCopy(cache, key, load, isLocal);
   copy.answers ??= new Map();
   const kept = copy.answers.get(format.name);
   if (kept) return { bytes: kept };
