@@ -62,15 +62,30 @@ export class PrerenderedArrayBuilder<T> {
   private last: Run | undefined;
 
   push(sequence: PrerenderedSequence<T>, index: number): void {
-    const item = sequence.items[index];
-    if (item === undefined) throw new RangeError(`no item ${index} in the sequence`);
-    this.items.push(item);
+    this.pushRun(sequence, index, index + 1);
+  }
+
+  /** Items `from` (inclusive) to `to` (exclusive) of the sequence, in order. */
+  pushRun(sequence: PrerenderedSequence<T>, from: number, to: number): void {
+    if (
+      !(
+        Number.isInteger(from) &&
+        Number.isInteger(to) &&
+        0 <= from &&
+        from < to &&
+        to <= sequence.items.length
+      )
+    ) {
+      throw new RangeError(`no items ${from}…${to - 1} in the sequence`);
+    }
+    const items = sequence.items;
+    for (let i = from; i < to; i++) this.items.push(items[i] as Readonly<T>);
     const last = this.last;
-    if (last !== undefined && last.sequence === sequence && last.to === index) {
-      last.to = index + 1;
+    if (last !== undefined && last.sequence === sequence && last.to === from) {
+      last.to = to;
       return;
     }
-    this.last = { sequence, from: index, to: index + 1 };
+    this.last = { sequence, from, to };
     this.runs.push(this.last);
   }
 

@@ -70,10 +70,17 @@ describe("prerendered JSON", () => {
     };
     for (let round = 0; round < 200; round++) {
       const builder = new PrerenderedArrayBuilder<ReturnType<typeof seat>>();
-      for (let i = 0; i < seats.length; i++) {
+      for (let i = 0; i < seats.length; ) {
         const r = next();
-        if (r < 0.2) continue; // filtered out
-        builder.push(r < 0.6 ? free : taken, i);
+        // Single items and stretches of up to 3; neighbouring ones of one sequence join.
+        const to = Math.min(seats.length, i + (round % 2 === 0 ? 1 : 1 + Math.floor(next() * 3)));
+        if (r < 0.2) {
+          i = to; // filtered out
+          continue;
+        }
+        if (to === i + 1 && next() < 0.5) builder.push(r < 0.6 ? free : taken, i);
+        else builder.pushRun(r < 0.6 ? free : taken, i, to);
+        i = to;
       }
       const built = builder.build();
       const expected = `<${JSON.stringify(built)}>`;
@@ -96,6 +103,16 @@ describe("prerendered JSON", () => {
     expect(() => (built as unknown[]).push(seat(3, "c", true))).toThrow(TypeError);
     expect(() => builder.push(free, 0)).toThrow(TypeError);
     expect(() => new PrerenderedArrayBuilder<ReturnType<typeof seat>>().push(free, 2)).toThrow(RangeError);
+    for (const [from, to] of [
+      [1, 1],
+      [-1, 1],
+      [1, 3],
+      [0.5, 1],
+    ] as const) {
+      expect(() => new PrerenderedArrayBuilder<ReturnType<typeof seat>>().pushRun(free, from, to)).toThrow(
+        RangeError,
+      );
+    }
     expect(Object.keys(built)).toEqual(["0", "1"]);
   });
 });

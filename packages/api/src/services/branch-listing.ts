@@ -42,17 +42,48 @@ export async function listSeatsFromCatalogue(
       ? busySeatIdsFromDatabase(deps.db, input.branch, window)
       : busySeatIds(deps, input.branch, window, version),
   ]);
+  return listingOf(catalogue, busy, input);
+}
+
+// A seat's place in a listing: left out by a filter, listed free, or listed taken.
+const LEFT_OUT = 0;
+const FREE = 1;
+const TAKEN = 2;
+
+/**
+ * The listing of a catalogue's seats given the seats busy in the window, with the filters
+ * listSeats applies in SQL, applied the same way (exact matches; unset = any). Seats are marked
+ * first, then added a stretch of neighbours at a time: --cpu-prof of uncached discovery had the
+ * per-seat loop (a Set lookup and an array push per seat) at ~10 µs of a ~50 µs listing.
+ */
+function listingOf(catalogue: Catalogue, busy: ReadonlySet<number>, input: SeatsListInput): SeatView[] {
+  const { seats, free, taken, indexOfSeat, unbooked } = catalogue;
+  const marks = unbooked.slice();
+  for (const seatId of busy) {
+    const i = indexOfSeat.get(seatId);
+    if (i !== undefined) marks[i] = TAKEN;
+  }
+  const { area, hasPower, hasMonitor, availableOnly } = input;
+  if (area || hasPower !== undefined || hasMonitor !== undefined || availableOnly) {
+    for (let i = 0; i < seats.length; i++) {
+      const seat = seats[i] as CatalogueSeat;
+      if (
+        (area && seat.area !== area) ||
+        (hasPower !== undefined && seat.hasPower !== hasPower) ||
+        (hasMonitor !== undefined && seat.hasMonitor !== hasMonitor) ||
+        (availableOnly && marks[i] === TAKEN)
+      ) {
+        marks[i] = LEFT_OUT;
+      }
+    }
+  }
   const listing = new PrerenderedArrayBuilder<SeatView>();
-  const { seats, free, taken } = catalogue;
-  for (let i = 0; i < seats.length; i++) {
-    const seat = seats[i] as CatalogueSeat;
-    // The filters listSeats applies in SQL, in the same way (exact matches; unset = any).
-    if (input.area && seat.area !== input.area) continue;
-    if (input.hasPower !== undefined && seat.hasPower !== input.hasPower) continue;
-    if (input.hasMonitor !== undefined && seat.hasMonitor !== input.hasMonitor) continue;
-    const available = seat.status === "ACTIVE" && !busy.has(seat.id);
-    if (input.availableOnly && !available) continue;
-    listing.push(available ? free : taken, i);
+  for (let from = 0; from < marks.length; ) {
+    const mark = marks[from];
+    let to = from + 1;
+    while (to < marks.length && marks[to] === mark) to++;
+    if (mark !== LEFT_OUT) listing.pushRun(mark === FREE ? free : taken, from, to);
+    from = to;
   }
   // Frozen, like the entries: listings are shared by every reader of their copy.
   return listing.build() as SeatView[];
@@ -72,6 +103,10 @@ interface Catalogue {
   seats: CatalogueSeat[];
   free: PrerenderedSequence<SeatView>;
   taken: PrerenderedSequence<SeatView>;
+  /** Position in `seats` by seat id. */
+  indexOfSeat: Map<number, number>;
+  /** Each seat's mark when nothing is booked: FREE when ACTIVE, else TAKEN (maintenance). */
+  unbooked: Uint8Array;
 }
 
 interface CatalogueCopy {
@@ -166,5 +201,7 @@ async function loadCatalogue(db: Database, branch: string): Promise<Catalogue> {
     seats,
     free: prerenderedSequence(seats.map((seat): SeatView => ({ ...seat, available: true }))),
     taken: prerenderedSequence(seats.map((seat): SeatView => ({ ...seat, available: false }))),
+    indexOfSeat: new Map(seats.map((seat, i) => [seat.id, i])),
+    unbooked: Uint8Array.from(seats, (seat) => (seat.status === "ACTIVE" ? FREE : TAKEN)),
   };
 }
