@@ -35,7 +35,7 @@ export async function busySeatIds(
 ): Promise<Set<number>> {
   const held = branchState(deps.cache, branch);
   const copy = held.copy;
-  if (copy && copy.version === version && copy.expiresAt > Date.now()) return busyIn(copy, window);
+  if (serves(copy, version)) return busyIn(copy, window);
   noteDatabaseRead(deps, held, branch, version);
   return busySeatIdsFromDatabase(deps.db, branch, window);
 }
@@ -160,9 +160,12 @@ function busyIn(copy: BranchCopy, window: { from: Date; to: Date }): Set<number>
 
 /** Whether busySeatIds answers the branch at `version` from this process's copy, without the database. */
 export function busyIndexServes(cache: Cache, branch: string, version: number): boolean {
-  const copy = states.get(cache)?.get(branch)?.copy;
-  return copy !== undefined && copy.version === version && copy.expiresAt > Date.now();
+  return serves(states.get(cache)?.get(branch)?.copy, version);
 }
+
+/** A copy answers only under the version it was loaded at, and only until it expires. */
+const serves = (copy: BranchCopy | undefined, version: number): copy is BranchCopy =>
+  copy !== undefined && copy.version === version && copy.expiresAt > Date.now();
 
 /** The seats version this process's copy of a branch's reservations was loaded under, if any. */
 export function busyIndexVersion(cache: Cache, branch: string): number | undefined {
