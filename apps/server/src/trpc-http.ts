@@ -4,8 +4,7 @@ import { getRequestListener } from "@hono/node-server";
 import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { withBookingShortcut } from "./booking-shortcut";
-import { withCachedReads } from "./cached-reads";
+import { withTrpcFastPath } from "./trpc-fast-path";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -17,15 +16,12 @@ export interface TrpcHttpOptions {
 }
 
 /**
- * tRPC over HTTP, two adapters by request shape. Requests whose size is known up front (GET
- * queries — seat discovery, branches, "mine" — and bodies with a Content-Length, refused here
- * with 413 when too large) go through tRPC's fetch adapter on @hono/node-server's lightweight
- * Request, which profiling showed costs far less per call than the standalone adapter's full
- * WHATWG Request/AbortSignal construction (the REST door, served this way, answered the same
- * cached listing ~1.5× faster). Chunked bodies keep the standalone adapter, whose maxBodySize
- * bounds them while they stream. In front of both: the cached reads (cached-reads.ts) and the
- * plain bookings (booking-shortcut.ts); a booking that shortcut read whose body is not JSON
- * reaches the fetch adapter with its body handed over as `rawBody`.
+ * tRPC over HTTP. The calls our clients send (batched or not, JSON) run on the fast path
+ * (trpc-fast-path.ts); everything else goes to one of tRPC's adapters by request shape. Requests
+ * whose size is known up front (and bodies with a Content-Length, refused here with 413 when too
+ * large) go through the fetch adapter on @hono/node-server's lightweight Request, cheaper per call
+ * than the standalone adapter's full WHATWG objects; chunked bodies keep the standalone adapter,
+ * whose maxBodySize bounds them while they stream.
  */
 export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
   const contextFor = createContextFactory(options.deps);
@@ -48,7 +44,7 @@ export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
       }),
     { overrideGlobalObjects: false },
   );
-  const afterShortcuts: Handler = (req, res) => {
+  const adapters: Handler = (req, res) => {
     const declared = req.headers["content-length"];
     if (declared !== undefined && Number(declared) > options.maxBodySize) {
       payloadTooLarge(res, options.maxBodySize);
@@ -65,14 +61,13 @@ export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
     }
     standalone(req, res);
   };
-  const bookings = {
-    deps: options.deps,
+  const fastPath = {
     router: options.router,
-    contextFor,
+    createContext: contextFor,
     onError: options.onError,
     maxBodySize: options.maxBodySize,
   };
-  return withCachedReads(options.deps, withBookingShortcut(bookings, afterShortcuts));
+  return withTrpcFastPath(fastPath, adapters);
 }
 
 /** The same shape tRPC's own PAYLOAD_TOO_LARGE has, so clients see one kind of error. */

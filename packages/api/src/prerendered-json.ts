@@ -101,22 +101,18 @@ const bytesOf = (item: unknown): Buffer | undefined =>
 
 const COMMA = 0x2c;
 
-/** Where an answer of `length` bytes is written: a new buffer, or one lent (LentBuffers). */
-export type Allocate = (length: number) => Buffer;
-
 /**
  * `before` + JSON.stringify(items) + `after` as UTF-8, copied from the items' remembered JSON
- * into the buffer `allocate` gives (called once, only when the answer is made); undefined unless
- * every item is a prerendered value (callers then serialise as usual).
+ * into a new buffer; undefined unless every item is a prerendered value (callers then serialise
+ * as usual).
  */
 export function prerenderedArrayBytes(
   items: readonly unknown[],
   before: string,
   after: string,
-  allocate: Allocate = Buffer.allocUnsafe,
 ): Buffer | undefined {
   const runs = (items as { [ARRAY_RUNS]?: Run[] })[ARRAY_RUNS];
-  if (runs !== undefined) return runsBytes(runs, before, after, allocate);
+  if (runs !== undefined) return runsBytes(runs, before, after);
   // Most lists are not prerendered (reservations, branches): decline before allocating.
   if (items.length > 0 && bytesOf(items[0]) === undefined) return undefined;
   const parts: Buffer[] = new Array(items.length);
@@ -128,7 +124,7 @@ export function prerenderedArrayBytes(
     parts[i] = bytes;
     length += bytes.length;
   }
-  const out = allocate(length);
+  const out = Buffer.allocUnsafe(length);
   let at = out.write(`${before}[`);
   for (let i = 0; i < parts.length; i++) {
     if (i > 0) out[at++] = COMMA;
@@ -139,10 +135,10 @@ export function prerenderedArrayBytes(
 }
 
 /** An array built by PrerenderedArrayBuilder: one copy per stretch of neighbours (commas included). */
-function runsBytes(runs: readonly Run[], before: string, after: string, allocate: Allocate): Buffer {
+function runsBytes(runs: readonly Run[], before: string, after: string): Buffer {
   let length = Buffer.byteLength(before) + Buffer.byteLength(after) + 2 + Math.max(runs.length - 1, 0);
   for (const { sequence, from, to } of runs) length += endOf(sequence, to - 1) - startOf(sequence, from);
-  const out = allocate(length);
+  const out = Buffer.allocUnsafe(length);
   let at = out.write(`${before}[`);
   for (let i = 0; i < runs.length; i++) {
     const { sequence, from, to } = runs[i] as Run;

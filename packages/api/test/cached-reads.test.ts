@@ -1,7 +1,7 @@
 import { createMemoryCache } from "@dlsms/bus";
+import type { SeatsListInput } from "@dlsms/validators";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { signToken } from "../src/auth/jwt";
-import { cachedReadAnswer } from "../src/cached-reads";
+import { listingReads, readListing } from "../src/cached-reads";
 import { busyIndexVersion, RELOAD_AFTER } from "../src/services/busy-index";
 import {
   cachedListing,
@@ -15,10 +15,8 @@ import { createTestApi, type TestApi } from "../src/testing";
 import { cacheWith, callerWith, dayAt, slot } from "./helpers";
 
 let api: TestApi;
-let bearer: string;
 beforeAll(async () => {
   api = await createTestApi();
-  bearer = `Bearer ${await api.tokenFor(1)}`;
 });
 afterAll(() => api?.destroy());
 
@@ -27,111 +25,50 @@ const window = {
   startTime: dayAt(2, 9).toISOString(),
   endTime: dayAt(2, 11).toISOString(),
 };
-const answerOf = (rawInput: string | undefined, authorization = bearer, path = "seats.list") =>
-  cachedReadAnswer(api.deps, { path, rawInput, authorization });
-/** The answer's bytes (a lent buffer is never given back here: it is simply not reused). */
-const answer = async (rawInput: string | undefined, authorization = bearer, path = "seats.list") =>
-  (await answerOf(rawInput, authorization, path))?.bytes;
+const seatsCopy = (filters: SeatsListInput) => readListing(api.deps, listingReads.seats(api.deps, filters));
+const branchesCopy = () => readListing(api.deps, listingReads.branches(api.deps));
 
-describe("cached read answers (the transport's fast path for seats.list / branches.list)", () => {
-  it("answers with exactly the procedure's JSON, loading on a miss, then reusing the same bytes", async () => {
-    const raw = JSON.stringify({ ...window, hasPower: true });
-    const expected = JSON.stringify({
-      result: { data: await (await api.as(1)).seats.list({ ...window, hasPower: true }) },
-    });
-    expect(expected.length).toBeGreaterThan(100);
-    const lent = await answerOf(raw);
-    expect(lent?.bytes.toString()).toBe(expected);
-    // The second answer of the copy is kept, and serves again without being serialised again.
-    const kept = await answerOf(raw);
-    expect(kept?.written).toBeUndefined();
-    expect(kept?.bytes.toString()).toBe(expected);
-    expect(await answer(raw)).toBe(kept?.bytes);
-  });
-
-  it("lends a listing copy's first answer, and reuses a lent buffer only once it is given back", async () => {
-    const windowAt = (hour: number) => ({
-      branch: window.branch,
-      startTime: dayAt(3, hour).toISOString(),
-      endTime: dayAt(3, hour + 1).toISOString(),
-    });
-    const rawOf = (hour: number) => JSON.stringify(windowAt(hour));
-    const expectedOf = async (hour: number) =>
-      JSON.stringify({ result: { data: await (await api.as(1)).seats.list(windowAt(hour)) } });
-    const first = await answerOf(rawOf(8));
-    expect(first?.written).toBeTypeOf("function");
-    expect(first?.bytes.toString()).toBe(await expectedOf(8));
-    // While the first is out, another answer gets a buffer of its own.
-    const second = await answerOf(rawOf(7));
-    expect(second?.bytes.buffer).not.toBe(first?.bytes.buffer);
-    expect(first?.bytes.toString()).toBe(await expectedOf(8));
-    // Given back (twice: the second call must not free it again), it serves the next answer once.
-    first?.written?.();
-    first?.written?.();
-    const third = await answerOf(rawOf(6));
-    const fourth = await answerOf(rawOf(5));
-    expect(third?.bytes.buffer).toBe(first?.bytes.buffer);
-    expect(fourth?.bytes.buffer).not.toBe(third?.bytes.buffer);
-    expect(third?.bytes.toString()).toBe(await expectedOf(6));
-    expect(fourth?.bytes.toString()).toBe(await expectedOf(5));
-    expect(second?.bytes.toString()).toBe(await expectedOf(7));
-  });
-
-  it("serves branches.list for absent, null or any well-formed input, as tRPC would", async () => {
-    const listing = await (await api.as(1)).branches.list();
-    const expected = JSON.stringify({ result: { data: listing } });
-    for (const raw of [undefined, "null", "{}"]) {
-      expect((await answer(raw, bearer, "branches.list"))?.toString()).toBe(expected);
-    }
-    expect(await answer("{not json", bearer, "branches.list")).toBeUndefined();
+describe("listing copies (what seats.list and branches.list answer from)", () => {
+  it("answers with exactly the procedure's rows, loading on a miss, then the same frozen copy", async () => {
+    const filters = { ...window, hasPower: true };
+    const first = await seatsCopy(filters);
+    expect(first.length).toBeGreaterThan(3);
+    expect(JSON.stringify(first)).toBe(JSON.stringify(await (await api.as(1)).seats.list(filters)));
+    // The same object to every reader, frozen row by row, so a transport may render it once.
+    expect(await seatsCopy(filters)).toBe(first);
+    expect(Object.isFrozen(first) && first.every((seat) => Object.isFrozen(seat))).toBe(true);
+    const branches = await branchesCopy();
+    expect(await branchesCopy()).toBe(branches);
+    expect(Object.isFrozen(branches) && branches.every((b) => Object.isFrozen(b))).toBe(true);
   });
 
   it("shows a booking to the very next read", async () => {
-    const raw = JSON.stringify(window);
-    const before = JSON.parse((await answer(raw))?.toString() ?? "{}").result.data as SeatView[];
+    const before = await seatsCopy(window);
     expect(before.find((s) => s.id === 1)?.available).toBe(true);
     await (await api.as(2)).reservations.create(slot(1, dayAt(2, 9), dayAt(2, 10)));
-    const after = JSON.parse((await answer(raw))?.toString() ?? "{}").result.data as SeatView[];
+    const after = await seatsCopy(window);
     expect(after.find((s) => s.id === 1)?.available).toBe(false);
-    expect(JSON.stringify({ result: { data: after } })).toBe(
-      JSON.stringify({ result: { data: await (await api.as(1)).seats.list(window) } }),
-    );
+    expect(JSON.stringify(after)).toBe(JSON.stringify(await (await api.as(1)).seats.list(window)));
   });
 
   it("loads again once the listing's freshness has run out", async () => {
-    const raw = JSON.stringify({ branch: "Science Library" });
-    await answer(raw); // lent
-    const first = await answer(raw);
-    expect(await answer(raw)).toBe(first);
+    const filters = { branch: "Science Library" };
+    const first = await seatsCopy(filters);
+    expect(await seatsCopy(filters)).toBe(first);
     const now = Date.now();
     const clock = vi.spyOn(Date, "now").mockReturnValue(now + LISTING_TTL_SECONDS * 1000 + 1);
     try {
-      const later = await answer(raw);
+      const later = await seatsCopy(filters);
       expect(later).not.toBe(first);
-      expect(later?.toString()).toBe(first?.toString());
+      expect(JSON.stringify(later)).toBe(JSON.stringify(first));
     } finally {
       clock.mockRestore();
     }
   });
 
-  it("rejects, leaving the call to the procedure, when the window breaks a rule", async () => {
+  it("refuses a window that breaks a rule", async () => {
     const tooLong = { startTime: dayAt(2, 9).toISOString(), endTime: dayAt(40, 9).toISOString() };
-    await expect(answer(JSON.stringify(tooLong))).rejects.toThrow(/at most 31 days/);
-  });
-
-  it("leaves every doubtful call to the procedure: no, forged or expired token; bad input; other paths", async () => {
-    const raw = JSON.stringify(window);
-    expect(await answer(raw)).toBeDefined();
-    expect(await answer(raw, "")).toBeUndefined();
-    expect(await answer(raw, `${bearer}x`)).toBeUndefined();
-    const u = await (await api.as(1)).auth.me();
-    const expired = await signToken(u, api.deps.config.auth.jwtSecret, -1 / 3600);
-    expect(await answer(raw, `Bearer ${expired.token}`)).toBeUndefined();
-    expect(await answer(JSON.stringify({ ...window, hasPower: "yes" }))).toBeUndefined();
-    expect(await answer(JSON.stringify({ startTime: window.startTime }))).toBeUndefined();
-    expect(await answer("{not json")).toBeUndefined();
-    expect(await answer(raw, bearer, "reservations.get")).toBeUndefined();
-    expect(await answer(raw, bearer, "toString")).toBeUndefined();
+    await expect(seatsCopy(tooLong)).rejects.toThrow(/at most 31 days/);
   });
 });
 

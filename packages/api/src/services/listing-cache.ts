@@ -1,6 +1,5 @@
 import type { Cache } from "@dlsms/bus";
 import type { SeatsListInput } from "@dlsms/validators";
-import type { Answer } from "../lent-buffers";
 import { SEATS_VERSION_KEY } from "./events";
 
 /** Short TTL: bounds how far "free now" can drift as time passes without any change. */
@@ -80,10 +79,20 @@ async function fetchCopy(
 ): Promise<LocalCopy> {
   const hit = askShared ? await cache.get<Envelope<unknown>>(versionedKey) : undefined;
   if (hit !== undefined && typeof hit.expiresAt === "number" && hit.expiresAt > now) {
-    return remember(memo, versionedKey, { value: hit.value, expiresAt: hit.expiresAt, shared: true });
+    return remember(memo, versionedKey, { value: frozen(hit.value), expiresAt: hit.expiresAt, shared: true });
   }
-  const value = await load();
+  const value = frozen(await load());
   return remember(memo, versionedKey, { value, expiresAt: now + LISTING_TTL_SECONDS * 1000, shared: false });
+}
+
+/**
+ * Every reader of a copy gets the same rows: frozen, a caller that mutates them fails loudly
+ * instead of changing other readers' answers, and transports may render a copy once.
+ */
+function frozen(value: unknown): unknown {
+  if (!Array.isArray(value) || Object.isFrozen(value)) return value;
+  for (const row of value) if (typeof row === "object" && row !== null) Object.freeze(row);
+  return Object.freeze(value);
 }
 
 /**
@@ -107,19 +116,12 @@ function shareOnce(cache: Cache, versionedKey: string, copy: LocalCopy): void {
 export interface ListingFormat<T> {
   name: string;
   render(listing: T): Buffer;
-  /**
-   * The same bytes in a lent buffer (Answer.written gives it back), or undefined to render.
-   * Used for a copy's first answer: most uncached windows are asked for once, and keeping their
-   * answers would allocate ~36 KB per request that nobody reads again.
-   */
-  renderLent?(listing: T): Answer | undefined;
 }
 
 /**
- * The answer bytes for a listing in a transport's format. A copy's second answer is rendered
- * and kept, so repeated reads of a popular window cost a version read and a map lookup, not a
- * serialisation of ~35 KB; its first is lent when the format can (renderLent). A miss loads the
- * listing as cachedListing does.
+ * The answer bytes for a listing in a transport's format, rendered once per copy, so repeated
+ * reads of a popular window cost a version read and a map lookup, not a serialisation. A miss
+ * loads the listing as cachedListing does.
  */
 export async function cachedListingAnswer<T>(
   cache: Cache,
@@ -127,20 +129,14 @@ export async function cachedListingAnswer<T>(
   load: ListingLoad<T>,
   format: ListingFormat<T>,
   isLocal?: LocalLoadCheck,
-): Promise<Answer> {
+): Promise<Buffer> {
   const copy = await listingCopy(cache, key, load, isLocal);
   copy.answers ??= new Map();
   const kept = copy.answers.get(format.name);
-  if (kept) return { bytes: kept };
-  if (format.renderLent && !copy.lentOnce?.has(format.name)) {
-    copy.lentOnce ??= new Set();
-    copy.lentOnce.add(format.name);
-    const lent = format.renderLent(copy.value as T);
-    if (lent) return lent;
-  }
+  if (kept) return kept;
   const bytes = format.render(copy.value as T);
   copy.answers.set(format.name, bytes);
-  return { bytes };
+  return bytes;
 }
 
 /** What the shared cache holds: the listing and when it stops being fresh (epoch ms). */
@@ -155,8 +151,6 @@ interface LocalCopy extends Envelope<unknown> {
   shared: boolean;
   /** Rendered answers by format name (ListingFormat). */
   answers?: Map<string, Buffer>;
-  /** Formats whose first answer for this copy was lent, not kept (the next one is kept). */
-  lentOnce?: Set<string>;
 }
 
 /**

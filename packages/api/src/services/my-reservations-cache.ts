@@ -2,7 +2,6 @@ import type { Cache } from "@dlsms/bus";
 import type { Database } from "@dlsms/db";
 import { LRUCache } from "lru-cache";
 import type { BookingRules } from "../config";
-import { trpcResultBytes } from "../trpc-wire";
 import { CATALOG_VERSION_KEY, reservationsVersionKey } from "./events";
 import { LISTING_TTL_SECONDS, versionReader } from "./listing-cache";
 import { type MyReservationView, myReservations } from "./reservation-queries";
@@ -47,8 +46,8 @@ export interface MyReservationsCopy {
   /** The copy answers readers arriving before this instant (epoch ms). */
   readonly freshUntil: number;
   readonly rows: readonly MyReservationView[];
-  /** tRPC's answer for these rows, `{"result":{"data":…}}`, made once per copy. */
-  readonly trpcAnswer: Buffer;
+  /** The rows' JSON length: what the copy and its rendered answer cost in memory. */
+  readonly jsonBytes: number;
 }
 
 type Deps = { db: Database; cache: Cache };
@@ -61,19 +60,6 @@ export async function cachedMyReservations(
   rules: BookingRules,
 ): Promise<readonly MyReservationView[]> {
   return (await myReservationsCopy(deps, userId, upcomingOnly, rules)).rows;
-}
-
-/**
- * The same answer as tRPC's bytes, for a transport that answers without the procedure. The
- * caller must have checked the session and validated the input as the procedure does.
- */
-export async function myReservationsAnswer(
-  deps: Deps,
-  userId: number,
-  upcomingOnly: boolean,
-  rules: BookingRules,
-): Promise<Buffer> {
-  return (await myReservationsCopy(deps, userId, upcomingOnly, rules)).trpcAnswer;
 }
 
 /**
@@ -138,7 +124,7 @@ function stateOf(cache: Cache): CacheState {
     state = {
       copies: new LRUCache({
         maxSize: MY_RESERVATIONS_CACHE_BYTES,
-        sizeCalculation: (copy) => 2 * copy.trpcAnswer.length + 256,
+        sizeCalculation: (copy) => 2 * copy.jsonBytes + 256,
       }),
       loading: new Map(),
       reservationVersionReaders: new LRUCache({ max: 10_000 }),
@@ -218,6 +204,6 @@ async function load(
     startedAt,
     freshUntil,
     rows,
-    trpcAnswer: trpcResultBytes(rows),
+    jsonBytes: Buffer.byteLength(JSON.stringify(rows)),
   };
 }
