@@ -18,12 +18,17 @@ type MineInput = { upcomingOnly?: boolean } | undefined;
 const UPCOMING: MineInput = { upcomingOnly: true };
 
 /** The caller's copy behind reservations.mine: the same frozen rows while the copy lives. */
-const copyOf = (userId: number, input: MineInput = UPCOMING) =>
-  cachedMyReservations(api.deps, userId, input?.upcomingOnly ?? false, api.deps.config.rules);
+const copyOf = (userId: number, ...input: [MineInput?]) =>
+  cachedMyReservations(
+    api.deps,
+    userId,
+    (input.length ? input[0] : UPCOMING)?.upcomingOnly ?? false,
+    api.deps.config.rules,
+  );
 
 /** The copy as tRPC puts it on the wire. */
-const copyJson = async (userId: number, input: MineInput = UPCOMING) =>
-  JSON.stringify({ result: { data: await copyOf(userId, input) } });
+const copyJson = async (userId: number, ...input: [MineInput?]) =>
+  JSON.stringify({ result: { data: await copyOf(userId, ...input) } });
 
 /** The procedure's own answer, as tRPC would put it on the wire. */
 async function procedureJson(userId: number, input?: { upcomingOnly?: boolean }): Promise<string> {

@@ -1,6 +1,7 @@
 import type { AppRouter } from "@dlsms/api";
-import { createTRPCClient, createWSClient, httpBatchLink, splitLink, wsLink } from "@trpc/client";
+import { createTRPCClient, createWSClient, splitLink, wsLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
+import { spaHttpLink } from "./links";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -25,10 +26,7 @@ export function createClients(token: string | null) {
       splitLink({
         condition: (op) => op.type === "subscription",
         true: wsLink({ client: wsClient }),
-        false: httpBatchLink({
-          url: "/trpc",
-          headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
-        }),
+        false: spaHttpLink(token),
       }),
     ],
   });

@@ -1,0 +1,109 @@
+import type { AppRouter } from "@dlsms/api";
+import { spaHttpLink } from "@dlsms/web/links";
+import { createTRPCClient, httpBatchLink, type TRPCLink } from "@trpc/client";
+
+/** One HTTP request exactly as a client sends it. */
+export interface ClientRequest {
+  method: "GET" | "POST";
+  /** Path and query, e.g. `/trpc/seats.list?batch=1&input=…`. */
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+type Client = ReturnType<typeof createTRPCClient<AppRouter>>;
+type Fetch = typeof globalThis.fetch;
+
+const RECORDING_ORIGIN = "http://recording.invalid";
+
+/**
+ * The requests a client's link sends for calls made in one tick. Nothing goes out: the link's
+ * fetch is a recorder that refuses, so the calls fail after their request was written down.
+ */
+async function recorded(link: (fetch: Fetch) => TRPCLink<AppRouter>, calls: (client: Client) => Promise<unknown>[]) {
+  const requests: ClientRequest[] = [];
+  const recorder: Fetch = async (input, init) => {
+    const url = new URL(String(input), RECORDING_ORIGIN);
+    const headers: Record<string, string> = {};
+    new Headers(init?.headers).forEach((value, name) => {
+      headers[name] = value;
+    });
+    const method = (init?.method ?? "GET") as ClientRequest["method"];
+    const body = typeof init?.body === "string" ? init.body : undefined;
+    requests.push({ method, path: `${url.pathname}${url.search}`, headers, ...(body === undefined ? {} : { body }) });
+    throw new Error("recorded, not sent");
+  };
+  await Promise.allSettled(calls(createTRPCClient<AppRouter>({ links: [link(recorder)] })));
+  return requests;
+}
+
+async function one(link: (fetch: Fetch) => TRPCLink<AppRouter>, calls: (client: Client) => Promise<unknown>[]) {
+  const requests = await recorded(link, calls);
+  if (requests.length !== 1) throw new Error(`expected one request, the link sent ${requests.length}`);
+  return requests[0] as ClientRequest;
+}
+
+const spa = (token: string) => (fetch: Fetch) => spaHttpLink(token, fetch);
+/** A TypeScript service's client: `createTRPCClient` with `httpBatchLink`'s defaults. */
+const typedClient = (token: string) => (fetch: Fetch) =>
+  httpBatchLink<AppRouter>({ url: `${RECORDING_ORIGIN}/trpc`, headers: { authorization: `Bearer ${token}` }, fetch });
+
+export interface FinderWindow {
+  branch?: string;
+  startTime: string;
+  endTime: string;
+}
+
+/**
+ * The finder page's first load: every query it issues at once, in the order the SPA issues
+ * them (the notification bell, the student's reservations, the branches, the seat map).
+ * apps/e2e records the SPA's own request in Chromium and compares it with this one.
+ */
+export const spaFinderFirstLoad = (token: string, window: FinderWindow) =>
+  one(spa(token), (c) => [
+    c.notifications.list.query({ unreadOnly: true }),
+    c.reservations.mine.query({ upcomingOnly: true }),
+    c.branches.list.query(),
+    c.seats.list.query(window),
+  ]);
+
+/** Opening a seat's dialog: the seat, and its busy intervals over the shown day. */
+export const spaSeatDetail = (token: string, seatId: number, from: string, to: string) =>
+  one(spa(token), (c) => [c.seats.get.query({ id: seatId }), c.seats.availability.query({ seatId, from, to })]);
+
+/** The booking dialog's Book button. */
+export const spaBooking = (token: string, booking: { seatId: number; startTime: string; endTime: string }) =>
+  one(spa(token), (c) => [c.reservations.create.mutate(booking)]);
+
+/** Another service listing seats through the typed client with its default link. */
+export const typedClientSeatsList = (token: string, filters: FinderWindow) =>
+  one(typedClient(token), (c) => [c.seats.list.query(filters)]);
+
+const SAMPLE_TOKEN = "sample-token";
+
+/**
+ * A request kind recorded once, for a sample token and input, then made for any token and
+ * input by putting theirs where the sample's stood: recording through the client costs ~2 ms,
+ * too slow for a load generator. bench/test checks the result against fresh recordings.
+ */
+export async function requestMaker<I>(
+  kind: (token: string, input: I) => Promise<ClientRequest>,
+  sample: I,
+): Promise<(token: string, input: I) => ClientRequest> {
+  const template = await kind(SAMPLE_TOKEN, sample);
+  const json = JSON.stringify(sample);
+  const encoded = encodeURIComponent(json);
+  const inPath = template.path.includes(encoded);
+  if (!inPath && !template.body?.includes(json)) throw new Error("the sample input is not in the request");
+  if (template.headers.authorization !== `Bearer ${SAMPLE_TOKEN}`) throw new Error("the token is not a header");
+  return (token, input) => {
+    const text = JSON.stringify(input);
+    return {
+      ...template,
+      headers: { ...template.headers, authorization: `Bearer ${token}` },
+      ...(inPath
+        ? { path: template.path.replace(encoded, () => encodeURIComponent(text)) }
+        : { body: template.body?.replace(json, () => text) }),
+    };
+  };
+}
