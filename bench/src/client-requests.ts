@@ -20,7 +20,10 @@ const RECORDING_ORIGIN = "http://recording.invalid";
  * The requests a client's link sends for calls made in one tick. Nothing goes out: the link's
  * fetch is a recorder that refuses, so the calls fail after their request was written down.
  */
-async function recorded(link: (fetch: Fetch) => TRPCLink<AppRouter>, calls: (client: Client) => Promise<unknown>[]) {
+async function recorded(
+  link: (fetch: Fetch) => TRPCLink<AppRouter>,
+  calls: (client: Client) => Promise<unknown>[],
+) {
   const requests: ClientRequest[] = [];
   const recorder: Fetch = async (input, init) => {
     const url = new URL(String(input), RECORDING_ORIGIN);
@@ -30,14 +33,22 @@ async function recorded(link: (fetch: Fetch) => TRPCLink<AppRouter>, calls: (cli
     });
     const method = (init?.method ?? "GET") as ClientRequest["method"];
     const body = typeof init?.body === "string" ? init.body : undefined;
-    requests.push({ method, path: `${url.pathname}${url.search}`, headers, ...(body === undefined ? {} : { body }) });
+    requests.push({
+      method,
+      path: `${url.pathname}${url.search}`,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
     throw new Error("recorded, not sent");
   };
   await Promise.allSettled(calls(createTRPCClient<AppRouter>({ links: [link(recorder)] })));
   return requests;
 }
 
-async function one(link: (fetch: Fetch) => TRPCLink<AppRouter>, calls: (client: Client) => Promise<unknown>[]) {
+async function one(
+  link: (fetch: Fetch) => TRPCLink<AppRouter>,
+  calls: (client: Client) => Promise<unknown>[],
+) {
   const requests = await recorded(link, calls);
   if (requests.length !== 1) throw new Error(`expected one request, the link sent ${requests.length}`);
   return requests[0] as ClientRequest;
@@ -46,7 +57,11 @@ async function one(link: (fetch: Fetch) => TRPCLink<AppRouter>, calls: (client: 
 const spa = (token: string) => (fetch: Fetch) => spaHttpLink(token, fetch);
 /** A TypeScript service's client: `createTRPCClient` with `httpBatchLink`'s defaults. */
 const typedClient = (token: string) => (fetch: Fetch) =>
-  httpBatchLink<AppRouter>({ url: `${RECORDING_ORIGIN}/trpc`, headers: { authorization: `Bearer ${token}` }, fetch });
+  httpBatchLink<AppRouter>({
+    url: `${RECORDING_ORIGIN}/trpc`,
+    headers: { authorization: `Bearer ${token}` },
+    fetch,
+  });
 
 export interface FinderWindow {
   branch?: string;
@@ -69,7 +84,10 @@ export const spaFinderFirstLoad = (token: string, window: FinderWindow) =>
 
 /** Opening a seat's dialog: the seat, and its busy intervals over the shown day. */
 export const spaSeatDetail = (token: string, seatId: number, from: string, to: string) =>
-  one(spa(token), (c) => [c.seats.get.query({ id: seatId }), c.seats.availability.query({ seatId, from, to })]);
+  one(spa(token), (c) => [
+    c.seats.get.query({ id: seatId }),
+    c.seats.availability.query({ seatId, from, to }),
+  ]);
 
 /** The booking dialog's Book button. */
 export const spaBooking = (token: string, booking: { seatId: number; startTime: string; endTime: string }) =>
@@ -85,25 +103,73 @@ const SAMPLE_TOKEN = "sample-token";
  * A request kind recorded once, for a sample token and input, then made for any token and
  * input by putting theirs where the sample's stood: recording through the client costs ~2 ms,
  * too slow for a load generator. bench/test checks the result against fresh recordings.
+ * Without a sample input only the token changes; a request without a token keeps none.
  */
 export async function requestMaker<I>(
   kind: (token: string, input: I) => Promise<ClientRequest>,
   sample: I,
+  inputChanges = true,
 ): Promise<(token: string, input: I) => ClientRequest> {
   const template = await kind(SAMPLE_TOKEN, sample);
   const json = JSON.stringify(sample);
   const encoded = encodeURIComponent(json);
   const inPath = template.path.includes(encoded);
-  if (!inPath && !template.body?.includes(json)) throw new Error("the sample input is not in the request");
-  if (template.headers.authorization !== `Bearer ${SAMPLE_TOKEN}`) throw new Error("the token is not a header");
+  if (inputChanges && !inPath && !template.body?.includes(json))
+    throw new Error("the sample input is not in the request");
+  const withToken = template.headers.authorization === `Bearer ${SAMPLE_TOKEN}`;
   return (token, input) => {
     const text = JSON.stringify(input);
+    const headers = withToken ? { ...template.headers, authorization: `Bearer ${token}` } : template.headers;
+    if (!inputChanges) return { ...template, headers };
     return {
       ...template,
-      headers: { ...template.headers, authorization: `Bearer ${token}` },
+      headers,
       ...(inPath
         ? { path: template.path.replace(encoded, () => encodeURIComponent(text)) }
         : { body: template.body?.replace(json, () => text) }),
     };
+  };
+}
+
+/** The SPA's login form. */
+export const spaLogin = (_token: string, credentials: { studentId: string; password: string }) =>
+  one(
+    (fetch) => spaHttpLink(null, fetch),
+    (c) => [c.auth.login.mutate(credentials)],
+  );
+
+export const typedClientBranches = (token: string) =>
+  one(typedClient(token), (c) => [c.branches.list.query()]);
+
+export const typedClientMine = (token: string) =>
+  one(typedClient(token), (c) => [c.reservations.mine.query({ upcomingOnly: true })]);
+
+type Booking = { seatId: number; startTime: string; endTime: string };
+
+/** What the scenarios send, each made as its client makes it. */
+export interface ClientRequests {
+  /** The SPA. */
+  finder: (token: string, window: FinderWindow) => ClientRequest;
+  booking: (token: string, booking: Booking) => ClientRequest;
+  login: (credentials: { studentId: string; password: string }) => ClientRequest;
+  /** A TypeScript service with `createTRPCClient`'s defaults. */
+  seats: (token: string, filters: FinderWindow) => ClientRequest;
+  branches: (token: string) => ClientRequest;
+  mine: (token: string) => ClientRequest;
+}
+
+export async function clientRequests(): Promise<ClientRequests> {
+  const window = { startTime: "2030-01-07T10:00:00.000Z", endTime: "2030-01-07T11:00:00.000Z" };
+  const booking = await requestMaker(spaBooking, { seatId: 1, ...window });
+  const login = await requestMaker(spaLogin, { studentId: "S0000", password: "sample-password" });
+  const branches = await requestMaker(typedClientBranches, undefined, false);
+  const mine = await requestMaker(typedClientMine, undefined, false);
+  return {
+    finder: await requestMaker(spaFinderFirstLoad, window),
+    booking,
+    login: (credentials) => login("", credentials),
+    seats: await requestMaker<FinderWindow>(typedClientSeatsList, { branch: "Main Library", ...window }),
+    branches: (token) => branches(token, undefined),
+    mine: (token) => mine(token, undefined),
   };
 }

@@ -1,3 +1,4 @@
+import type { ClientRequests } from "./client-requests";
 import type { BenchDatabase } from "./dataset";
 import type { BenchEnv } from "./env";
 import { type HttpLoad, type Measurement, runHttp } from "./load";
@@ -20,6 +21,8 @@ export interface BenchContext {
    * PGlite all before the server starts (one process at a time may open its directory).
    */
   sql: SqlCeilings | undefined;
+  /** Requests as our real clients make them (the SPA's link, the typed client's defaults). */
+  requests: ClientRequests;
 }
 
 /** The raw-SQL ceilings a run measured: only those of the scenarios it runs. */

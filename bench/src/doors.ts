@@ -20,7 +20,7 @@ export interface DoorRow {
 }
 
 export const DOORS: Record<string, string> = {
-  "discovery-cached": "tRPC: GET /trpc/seats.list (HTTP/1.1, JSON)",
+  "discovery-cached": "tRPC: typed client, GET /trpc/seats.list?batch=1 (HTTP/1.1, JSON)",
   "discovery-rest": "REST: GET /api/seats (HTTP/1.1, JSON)",
   "discovery-grpc": "gRPC: SeatService/GetSeats (HTTP/2, protobuf)",
 };

@@ -17,7 +17,12 @@ export interface HttpLoad {
   connections: number;
   seconds: number;
   /** Builds each request: varying bodies/paths/headers come from here. */
-  next: () => { method: "GET" | "POST"; path: string; headers?: Record<string, string>; body?: string };
+  next: () => {
+    method: "GET" | "POST";
+    path: string;
+    headers?: Record<string, string>;
+    body?: string | undefined;
+  };
   /** Status codes that count as success (default: 200 only). */
   okStatuses?: number[];
 }

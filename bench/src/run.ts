@@ -3,6 +3,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ACTIVE_RESERVATION_STATUSES } from "@dlsms/db";
 import { sql } from "drizzle-orm";
+import { clientRequests } from "./client-requests";
 import type { BenchContext, ScenarioResult } from "./context";
 import { createBenchDatabase, loadCampus, shapeFor } from "./dataset";
 import { doorComparison } from "./doors";
@@ -19,10 +20,15 @@ import {
   variedWindow,
 } from "./scenarios-http";
 import { loginUnderLoad, wsFanout } from "./scenarios-live";
+import { spaFinder, spaSeatDetailOpen } from "./scenarios-spa";
 import { createReservations, hotSeatStorm } from "./scenarios-write";
 import { type Campus, mintToken, SlotAllocator } from "./workload";
 
+/** Every request is one a real client sends: the SPA's link, or a typed client's defaults. */
 export const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioResult>> = {
+  "spa-finder": spaFinder,
+  "spa-seat-detail": spaSeatDetailOpen,
+  create: createReservations,
   "discovery-cached": discoveryCached,
   // The same popular windows through the original's two doors, right after tRPC's.
   "discovery-rest": discoveryRest,
@@ -30,7 +36,6 @@ export const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioRe
   "discovery-uncached": discoveryUncached,
   branches: branchesList,
   mine: myReservations,
-  create: createReservations,
   storm: hotSeatStorm,
   login: loginUnderLoad,
   "ws-fanout": wsFanout,
@@ -133,7 +138,19 @@ export async function runBench(env: BenchEnv, command: string, log: (l: string) 
         campusRows.users.map(async (u) => ({ ...u, token: await mintToken(u, server.jwtSecret) })),
       );
       const campus: Campus = { branchNames: campusRows.branches, seatIds: campusRows.seats, users };
-      const ctx: BenchContext = { env, server, campus, slots, db, childEnv, tmp, log, sql: sqlCeilings };
+      const requests = await clientRequests();
+      const ctx: BenchContext = {
+        env,
+        server,
+        campus,
+        slots,
+        db,
+        childEnv,
+        tmp,
+        log,
+        sql: sqlCeilings,
+        requests,
+      };
       for (const id of selected) {
         const scenario = SCENARIOS[id];
         if (!scenario) continue;

@@ -1,9 +1,10 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { ClientRequest, FinderWindow } from "./client-requests";
 import { type BenchContext, type ScenarioResult, warmAndMeasure } from "./context";
 import { runHttp } from "./load";
 import { startCeiling } from "./processes";
-import { bearer, libraryWindow, nextBooking, pick, trpcQueryPath } from "./workload";
+import { libraryWindow, nextBooking, pick } from "./workload";
 
 export const REFERENCE = {
   discovery: { label: "Seat Discovery 250–300 req/s", rps: 300 },
@@ -34,8 +35,9 @@ export function variedWindow(branchNames: string[]) {
 }
 
 /** Fetches the real answer once, then measures a bare node:http server serving those bytes. */
-async function bareCeiling(ctx: BenchContext, path: string, token: string, label: string) {
-  const res = await fetch(`${ctx.server.url}${path}`, { headers: bearer(token) });
+export async function bareCeiling(ctx: BenchContext, request: ClientRequest, label: string) {
+  const { path } = request;
+  const res = await fetch(`${ctx.server.url}${path}`, { headers: request.headers });
   if (!res.ok) throw new Error(`${path} answered ${res.status}`);
   const bytes = Buffer.from(await res.arrayBuffer());
   const file = join(ctx.tmp, `ceiling-${label}.json`);
@@ -58,38 +60,33 @@ async function bareCeiling(ctx: BenchContext, path: string, token: string, label
 export const token = (ctx: BenchContext) => pick(ctx.campus.users).token;
 
 export async function discoveryCached(ctx: BenchContext): Promise<ScenarioResult> {
-  const paths = popularRequests(ctx).map((input) => trpcQueryPath("seats.list", input));
+  const windows = popularRequests(ctx);
   const { measurement, serverCores, clientCores } = await warmAndMeasure(ctx, {
-    next: () => ({
-      method: "GET",
-      path: pick(paths),
-      headers: bearer(token(ctx)),
-    }),
+    next: () => ctx.requests.seats(token(ctx), pick(windows)),
   });
-  const first = paths[0] as string;
-  const ceiling = await bareCeiling(ctx, first, token(ctx), "discovery");
+  const ceiling = await bareCeiling(
+    ctx,
+    ctx.requests.seats(token(ctx), windows[0] as FinderWindow),
+    "discovery",
+  );
   return {
     id: "discovery-cached",
-    title: "seats.list, popular windows (cache hits)",
+    title: "seats.list from the typed client (httpBatchLink defaults), popular windows",
     measurement,
     serverCores,
     ceiling: { label: "bare node:http, same bytes", measurement: ceiling.measurement },
     reference: REFERENCE.discovery,
-    notes: { responseBytes: ceiling.bytes, windows: paths.length, clientCores },
+    notes: { responseBytes: ceiling.bytes, windows: windows.length, clientCores },
   };
 }
 
 export async function discoveryUncached(ctx: BenchContext): Promise<ScenarioResult> {
   const { measurement, serverCores } = await warmAndMeasure(ctx, {
-    next: () => ({
-      method: "GET",
-      path: trpcQueryPath("seats.list", variedWindow(ctx.campus.branchNames)),
-      headers: bearer(token(ctx)),
-    }),
+    next: () => ctx.requests.seats(token(ctx), variedWindow(ctx.campus.branchNames)),
   });
   return {
     id: "discovery-uncached",
-    title: "seats.list, varied windows (cache misses)",
+    title: "seats.list from the typed client, varied windows (cache misses)",
     measurement,
     serverCores,
     ...(ctx.sql?.gist && ctx.sql.server
@@ -104,18 +101,13 @@ export async function discoveryUncached(ctx: BenchContext): Promise<ScenarioResu
 }
 
 export async function branchesList(ctx: BenchContext): Promise<ScenarioResult> {
-  const path = trpcQueryPath("branches.list", null);
   const { measurement, serverCores } = await warmAndMeasure(ctx, {
-    next: () => ({
-      method: "GET",
-      path,
-      headers: bearer(token(ctx)),
-    }),
+    next: () => ctx.requests.branches(token(ctx)),
   });
-  const ceiling = await bareCeiling(ctx, path, token(ctx), "branches");
+  const ceiling = await bareCeiling(ctx, ctx.requests.branches(token(ctx)), "branches");
   return {
     id: "branches",
-    title: "branches.list",
+    title: "branches.list from the typed client",
     measurement,
     serverCores,
     ceiling: { label: "bare node:http, same bytes", measurement: ceiling.measurement },
@@ -125,14 +117,8 @@ export async function branchesList(ctx: BenchContext): Promise<ScenarioResult> {
 }
 
 export async function myReservations(ctx: BenchContext): Promise<ScenarioResult> {
-  const path = trpcQueryPath("reservations.mine", { upcomingOnly: true });
-  const { measurement, serverCores } = await warmAndMeasure(ctx, {
-    next: () => ({
-      method: "GET",
-      path,
-      headers: bearer(token(ctx)),
-    }),
-  });
+  const mine = () => ctx.requests.mine(token(ctx));
+  const { measurement, serverCores } = await warmAndMeasure(ctx, { next: mine });
   // The same reads while 8 connections book (random students, non-conflicting slots): each
   // booking retires its own student's cached copy only, so this shows what the per-student
   // versions keep under write traffic.
@@ -142,18 +128,18 @@ export async function myReservations(ctx: BenchContext): Promise<ScenarioResult>
       url: ctx.server.url,
       connections: Math.max(1, ctx.env.BENCH_CONNECTIONS - bookingConnections),
       seconds: ctx.env.BENCH_SECONDS,
-      next: () => ({ method: "GET" as const, path, headers: bearer(token(ctx)) }),
+      next: mine,
     }),
     runHttp({
       url: ctx.server.url,
       connections: bookingConnections,
       seconds: ctx.env.BENCH_SECONDS,
-      next: () => nextBooking(ctx.campus, ctx.slots),
+      next: () => nextBooking(ctx.campus, ctx.slots, ctx.requests),
     }),
   ]);
   return {
     id: "mine",
-    title: "reservations.mine (upcoming), many students",
+    title: "reservations.mine (upcoming) from the typed client, many students",
     measurement,
     serverCores,
     alsoMeasured: [

@@ -3,21 +3,14 @@ import type { BenchContext, ScenarioResult } from "./context";
 import { BENCH_PASSWORD } from "./dataset";
 import { type Measurement, percentile, runHttp } from "./load";
 import { popularRequests } from "./scenarios-http";
-import { bearer, pick, trpcQueryPath } from "./workload";
+import { bearer, pick } from "./workload";
 
 /** Logins (bcrypt at BCRYPT_COST) and, at the same time, cached seat discovery. */
 export async function loginUnderLoad(ctx: BenchContext): Promise<ScenarioResult> {
-  const login = () => ({
-    method: "POST" as const,
-    path: "/trpc/auth.login",
-    body: JSON.stringify({ studentId: pick(ctx.campus.users).studentId, password: BENCH_PASSWORD }),
-  });
-  const paths = popularRequests(ctx).map((input) => trpcQueryPath("seats.list", input));
-  const discover = () => ({
-    method: "GET" as const,
-    path: pick(paths),
-    headers: bearer(pick(ctx.campus.users).token),
-  });
+  const login = () =>
+    ctx.requests.login({ studentId: pick(ctx.campus.users).studentId, password: BENCH_PASSWORD });
+  const windows = popularRequests(ctx);
+  const discover = () => ctx.requests.seats(pick(ctx.campus.users).token, pick(windows));
   const { url } = ctx.server;
   const seconds = ctx.env.BENCH_SECONDS;
   const loginConnections = 8;
@@ -41,7 +34,7 @@ export async function loginUnderLoad(ctx: BenchContext): Promise<ScenarioResult>
   const serverCores = (ctx.server.cpuSeconds() - cpu0) / logins.seconds;
   return {
     id: "login",
-    title: "auth.login under load (+ cached discovery alongside)",
+    title: "auth.login from the SPA's login form under load (+ typed-client discovery alongside)",
     measurement: logins,
     serverCores,
     notes: {

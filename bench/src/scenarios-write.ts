@@ -2,17 +2,15 @@ import postgres from "postgres";
 import { type BenchContext, type ScenarioResult, warmAndMeasure } from "./context";
 import { openRawSql } from "./raw-sql";
 import { REFERENCE } from "./scenarios-http";
-import { bearer, nextBooking, pick, stormSlots } from "./workload";
-
-const CREATE_PATH = "/trpc/reservations.create";
+import { nextBooking, pick, stormSlots } from "./workload";
 
 export async function createReservations(ctx: BenchContext): Promise<ScenarioResult> {
   const { measurement, serverCores } = await warmAndMeasure(ctx, {
-    next: () => nextBooking(ctx.campus, ctx.slots),
+    next: () => nextBooking(ctx.campus, ctx.slots, ctx.requests),
   });
   return {
     id: "create",
-    title: "reservations.create, non-conflicting random slots",
+    title: "reservations.create as the SPA books (batched POST), non-conflicting slots",
     measurement,
     serverCores,
     ...(ctx.sql?.insert
@@ -60,12 +58,11 @@ export async function hotSeatStorm(ctx: BenchContext): Promise<ScenarioResult> {
   let slots = warm;
   const next = () => {
     const s = pick(slots);
-    return {
-      method: "POST" as const,
-      path: CREATE_PATH,
-      headers: bearer(pick(ctx.campus.users).token),
-      body: JSON.stringify({ seatId: s.seatId, startTime: s.start, endTime: s.end }),
-    };
+    return ctx.requests.booking(pick(ctx.campus.users).token, {
+      seatId: s.seatId,
+      startTime: s.start,
+      endTime: s.end,
+    });
   };
   // Warm-up races its own slots, so the measured slots start empty.
   const deadlocksBefore = await deadlocks(ctx);

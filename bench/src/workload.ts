@@ -1,4 +1,5 @@
 import { SignJWT } from "jose";
+import type { ClientRequests } from "./client-requests";
 
 /** What the scenarios need to know about the loaded campus. */
 export interface Campus {
@@ -82,8 +83,6 @@ export function stormSlots(campus: Pick<Campus, "seatIds">, round: number, base 
 }
 
 /** tRPC over HTTP without batching: GET /trpc/<path>?input=… and POST /trpc/<path>. */
-export const trpcQueryPath = (procedure: string, input: unknown) =>
-  `/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`;
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -101,14 +100,10 @@ export function libraryWindow(dayOffset: number, slot: number, base = utcMidnigh
 }
 
 /** A `reservations.create` of the next non-conflicting slot, as its student. */
-export function nextBooking(campus: Campus, slots: SlotAllocator) {
+/** The next non-conflicting booking, sent as the SPA's Book button sends it. */
+export function nextBooking(campus: Campus, slots: SlotAllocator, requests: Pick<ClientRequests, "booking">) {
   const s = slots.next();
   const user = campus.users[s.userIndex];
   if (!user) throw new Error("no user for slot");
-  return {
-    method: "POST" as const,
-    path: "/trpc/reservations.create",
-    headers: bearer(user.token),
-    body: JSON.stringify({ seatId: s.seatId, startTime: s.start, endTime: s.end }),
-  };
+  return requests.booking(user.token, { seatId: s.seatId, startTime: s.start, endTime: s.end });
 }
