@@ -206,10 +206,9 @@ function remember(memo: Map<string, LocalCopy>, key: string, entry: LocalCopy): 
 }
 
 /**
- * The seats version as the shared cache holds it now. No version readable means either a fresh
- * system or an unreachable shared cache: bumping it then yields a key nobody has written yet,
- * so during an outage every read goes to the database instead of trusting an entry that an
- * invalidation may not have reached.
+ * The seats version as the shared cache holds it now. While the cache cannot vouch for it (an
+ * outage, writes refused, a bump not landed) it is a new one each read (Cache.version), so every
+ * read goes to the database instead of trusting an entry that an invalidation may not have reached.
  */
 export function currentVersion(cache: Cache): Promise<number> {
   return stateOf(cache).readVersion();
