@@ -16,12 +16,14 @@ export interface RedisCacheOptions {
  * version from a Redis that could not have recorded the bump of a change.
  */
 const VERSION_SCRIPT = `#!lua
-if redis.call('EXISTS', KEYS[1]) == 0 then
+local v = redis.call('GET', KEYS[1])
+if not v then
   local t = redis.call('TIME')
-  redis.call('SET', KEYS[1], t[1] .. string.format('%06d', tonumber(t[2])))
+  v = t[1] .. string.format('%06d', tonumber(t[2]))
+  redis.call('SET', KEYS[1], v)
 end
 if ARGV[1] == 'bump' then return redis.call('INCR', KEYS[1]) end
-return redis.call('GET', KEYS[1])`;
+return v`;
 
 /** Succeeds only where a write would (see VERSION_SCRIPT): what "up" means for this cache. */
 const WRITABLE_SCRIPT = `#!lua

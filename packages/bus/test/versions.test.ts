@@ -35,6 +35,52 @@ describe("version counters on a Redis that restarts or refuses writes", () => {
     }
   });
 
+  it("retries a bump refused by a Redis out of memory, and reads that version as unknown meanwhile", async () => {
+    const p = uniquePrefix("refused");
+    const cache = createRedisCache(server.url);
+    try {
+      const before = await cache.incr(`${p}version`);
+      await server.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+      await server.call("CONFIG", "SET", "maxmemory", "1");
+      try {
+        expect(await cache.incr(`${p}version`)).toBeLessThan(0);
+        const unknown = [await cache.version(`${p}version`), await cache.version(`${p}version`)];
+        expect(unknown.every((n) => n < 0) && unknown[0] !== unknown[1]).toBe(true);
+      } finally {
+        await server.call("CONFIG", "SET", "maxmemory", "0");
+      }
+      // Nobody calls the cache: the bump lands by itself.
+      await waitFor(async () => Number(await server.call("GET", `${p}version`)) > before);
+      expect(await cache.version(`${p}version`)).toBeGreaterThan(before);
+    } finally {
+      await cache.close();
+    }
+  });
+
+  it("moves a version past its value before a failure, even if the bump lost in it never lands", async () => {
+    const p = uniquePrefix("lost");
+    const reader = createRedisCache(server.url);
+    const writer = createRedisCache(server.url);
+    try {
+      const seen = await reader.version(`${p}version`);
+      await server.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+      await server.call("CONFIG", "SET", "maxmemory", "1");
+      try {
+        expect(await writer.incr(`${p}version`)).toBeLessThan(0);
+        await writer.close(); // its retry never comes (a crash, or a process cut off from Redis)
+        expect(await reader.version(`${p}version`)).toBeLessThan(0);
+      } finally {
+        await server.call("CONFIG", "SET", "maxmemory", "0");
+      }
+      // The reader saw the failure: a copy it stamped with `seen` may predate the lost bump.
+      const after = await reader.version(`${p}version`);
+      expect(after).toBeGreaterThan(seen);
+      expect(await reader.version(`${p}version`)).toBe(after);
+    } finally {
+      await Promise.all([reader.close(), writer.close()]);
+    }
+  });
+
   it("is not reported up while Redis refuses writes", async () => {
     const cache = createRedisCache(server.url);
     try {
