@@ -68,7 +68,7 @@ async function loadCopies(a: Instance, b: Instance, student: string, other: stri
 
 describe("cached copies across a Redis restart", () => {
   it("a booking made after Redis restarted empty shows on the other instance at once", {
-    timeout: 60_000,
+    timeout: 120_000,
   }, async () => {
     const redis = await throwawayRedis();
     const [a, b] = await twoInstancesOn(redis);
@@ -94,7 +94,7 @@ describe("cached copies across a Redis restart", () => {
 
 describe("cached copies while Redis refuses writes", () => {
   it("no instance lists a booked seat free, and /healthz says the cache is not up", {
-    timeout: 60_000,
+    timeout: 120_000,
   }, async () => {
     const redis = await throwawayRedis();
     const [a, b] = await twoInstancesOn(redis);
