@@ -117,13 +117,14 @@ export async function heldTransaction(
 }
 
 /** A cache passing every call to `inner` except those `overrides` replace (to watch or hold back calls). */
-export function cacheWith(inner: Cache, overrides: Partial<Pick<Cache, "get" | "incr">>): Cache {
+export function cacheWith(inner: Cache, overrides: Partial<Pick<Cache, "get" | "incr" | "version">>): Cache {
   return {
     kind: inner.kind,
     get: overrides.get ?? ((key) => inner.get(key)),
     set: (key, value, ttl) => inner.set(key, value, ttl),
     del: (...keys) => inner.del(...keys),
     incr: overrides.incr ?? ((key) => inner.incr(key)),
+    version: overrides.version ?? ((key) => inner.version(key)),
     ping: () => inner.ping(),
     close: () => inner.close(),
   };

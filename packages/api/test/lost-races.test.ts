@@ -183,10 +183,10 @@ describe("the version a booking is decided under", () => {
     let reads = 0;
     const cache: Cache = new Proxy(inner, {
       get(target, prop, receiver) {
-        if (prop === "get") {
+        if (prop === "version") {
           return (key: string) => {
             reads++;
-            return target.get(key);
+            return target.version(key);
           };
         }
         return Reflect.get(target, prop, receiver);

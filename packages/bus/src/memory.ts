@@ -7,6 +7,11 @@ import type { Bus, BusHandler, BusLogger, Cache, Subscription } from "./types";
 export function createMemoryCache(maxEntries = 5_000): Cache {
   const lru = new LRUCache<string, string>({ max: maxEntries });
   const counters = new Map<string, number>();
+  const increment = (key: string) => {
+    const next = (counters.get(key) ?? 0) + 1;
+    counters.set(key, next);
+    return next;
+  };
   return {
     kind: "memory",
     async get<T>(key: string) {
@@ -27,11 +32,8 @@ export function createMemoryCache(maxEntries = 5_000): Cache {
         counters.delete(k); // like Redis DEL: the next INCR starts again from 1
       }
     },
-    async incr(key) {
-      const next = (counters.get(key) ?? 0) + 1;
-      counters.set(key, next);
-      return next;
-    },
+    incr: async (key) => increment(key),
+    version: async (key) => counters.get(key) ?? increment(key),
     ping: async () => true,
     async close() {
       lru.clear();

@@ -12,6 +12,7 @@ export function namespacedCache(cache: Cache, namespace: string): Cache {
     set: (key, value, ttl) => cache.set(k(key), value, ttl),
     del: (...keys) => cache.del(...keys.map(k)),
     incr: (key) => cache.incr(k(key)),
+    version: (key) => cache.version(k(key)),
     ping: () => cache.ping(),
     close: () => cache.close(),
   };

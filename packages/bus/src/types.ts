@@ -5,8 +5,19 @@ export interface Cache {
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
   del(...keys: string[]): Promise<void>;
-  /** Atomically increments a counter (used as a version key for invalidation). */
+  /**
+   * Atomically increments a version counter (what copies kept in memory are stamped with), and
+   * never rejects. Counters never go backwards, not even on a Redis restarted empty. A bump that
+   * could not land is retried, and reads of that counter give unknown versions meanwhile.
+   */
   incr(key: string): Promise<number>;
+  /**
+   * The counter at `key` as the cache holds it now, created when missing. When the cache cannot
+   * vouch for it (unreachable, refusing writes, a bump of this process still pending), a new
+   * number below zero instead, equal to no version anything was stored under.
+   */
+  version(key: string): Promise<number>;
+  /** Whether the cache takes writes now (for Redis: and every failed bump has landed since). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -21,8 +21,8 @@ import { busySeatsOfBranch } from "./seats.service";
  * after the request arrived, every change bumps it before it is acknowledged, and a copy is
  * tagged with a version read BEFORE the copy was loaded, so a copy tagged with the requester's
  * version holds every change the requester can have seen acknowledged. Copies also expire after
- * LISTING_TTL_SECONDS, as listings do, because a shared cache that lost its keys counts versions
- * from 1 again.
+ * LISTING_TTL_SECONDS, as listings do: a last bound should a bump be lost where this process
+ * could not see it fail (Cache.version).
  *
  * When versions move (bookings), loading a copy for each would cost more than the queries it
  * saves: a copy is loaded only once RELOAD_AFTER listings at one version went to the database.
@@ -100,7 +100,7 @@ function noteDatabaseRead(deps: { db: Database }, state: BranchState, branch: st
   loadCopy(deps.db, branch, version, expiresAt)
     .then((copy) => {
       // Loads of one branch never overlap, so this is the newest load; it replaces the copy even
-      // when its version is lower (a shared cache that lost its keys counts from 1 again).
+      // when its version is lower (an unknown version is below zero: Cache.version).
       state.copy = copy;
     })
     .catch(() => undefined)

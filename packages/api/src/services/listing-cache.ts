@@ -200,10 +200,9 @@ function remember(memo: Map<string, LocalCopy>, key: string, entry: LocalCopy): 
 }
 
 /**
- * The seats version as the shared cache holds it now. No version readable means either a fresh
- * system or an unreachable shared cache: bumping it then yields a key nobody has written yet,
- * so during an outage every read goes to the database instead of trusting an entry that an
- * invalidation may not have reached.
+ * The seats version as the shared cache holds it now. While the cache cannot vouch for it (an
+ * outage, writes refused, a bump not landed) it is a new one each read (Cache.version), so every
+ * read goes to the database instead of trusting an entry that an invalidation may not have reached.
  */
 export function currentVersion(cache: Cache): Promise<number> {
   return stateOf(cache).readVersion();
@@ -220,12 +219,12 @@ export function recentVersion(cache: Cache, maxAgeMs: number): number | undefine
 }
 
 /**
- * A coalesced reader of the version counter at `key`, as the shared cache holds it now. An
- * unreadable version (a fresh system, or the shared cache unreachable) is bumped, so that during
- * an outage every read gets a version nobody has stored anything under (see currentVersion).
+ * A coalesced reader of the version counter at `key`, as the shared cache holds it now. While the
+ * cache cannot vouch for a version (unreachable, refusing writes, a bump not landed), each read
+ * gets one nobody has stored anything under (Cache.version), so every read goes to the database.
  */
 export function versionReader(cache: Cache, key: string): () => Promise<number> {
-  return coalescedRead(async () => (await cache.get<number>(key)) ?? (await cache.incr(key)));
+  return coalescedRead(() => cache.version(key));
 }
 
 /**

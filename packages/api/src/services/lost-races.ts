@@ -59,10 +59,9 @@ interface SeatFact {
 }
 
 /**
- * Facts are also forgotten after a while, as listing copies are: if the shared cache lost its
- * keys (a Redis restart without persistence), versions count up again from 1 and could reach a
- * remembered one with a different history behind it. The bound keeps that from lasting; in a
- * storm it costs one database attempt per student and slot per period.
+ * Facts are also forgotten after a while, as listing copies are: a last bound should a bump be
+ * lost where this process could not see it fail (Cache.version). In a storm it costs one
+ * database attempt per student and slot per period.
  */
 export const LOST_RACE_TTL_MS = LISTING_TTL_SECONDS * 1000;
 
@@ -132,8 +131,7 @@ const RECENT_VERSION_MS = 1_000;
  * an older version is only ever used while the version still equals it — i.e. when nothing
  * changed since even before the attempt. So a version read in the last second is taken as it is, saving the
  * shared-cache round trip that most bookings (of seats nobody lost) would otherwise wait for.
- * The bound keeps recorded facts young relative to a shared cache that lost its keys (see
- * LOST_RACE_TTL_MS).
+ * The bound keeps recorded facts young (see LOST_RACE_TTL_MS).
  */
 export async function lostRacesForBooking(cache: Cache, seatId: number): Promise<LostRacesAt> {
   const races = lostRacesFor(cache);

@@ -27,8 +27,8 @@ import { type MyReservationView, myReservations } from "./reservation-queries";
  *   that instant, and a reader that joined a load started before it arrived checks the same
  *   bound for its own arrival. All rows otherwise depend on the database and the booking rules
  *   only (the rules are part of the key).
- * - LISTING_TTL_SECONDS bounds any copy's age, as for listings, in case a version was reused
- *   (a shared-cache outage hands out locally counted versions).
+ * - LISTING_TTL_SECONDS bounds any copy's age, as for listings: a last bound should a bump be
+ *   lost where this process could not see it fail (Cache.version).
  * Bookings by other students move neither version, so a busy library keeps each student's copy
  * until their own reservations change.
  *
@@ -101,9 +101,9 @@ const newer = (a: Versions, b: Versions) =>
   a.reservations >= b.reservations && a.catalog >= b.catalog && !sameVersions(a, b);
 
 /**
- * Both versions as the shared cache holds them now, read after the request arrived. An unreadable
- * version is bumped, as listing-cache's currentVersion does, so during a shared-cache outage every
- * read gets a version nobody has loaded under and goes to the database.
+ * Both versions as the shared cache holds them now, read after the request arrived. While the
+ * cache cannot vouch for one (Cache.version), every read gets a version nobody has loaded under
+ * and goes to the database.
  */
 async function versionsOf(cache: Cache, state: CacheState, userId: number): Promise<Versions> {
   let readReservations = state.reservationVersionReaders.get(userId);

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
+import { Redis } from "ioredis";
 
 /** A throwaway `redis-server` (no persistence) that a test can kill and restart on the same port. */
 export interface ThrowawayRedis {
@@ -14,6 +15,8 @@ export interface ThrowawayRedis {
   pause(): void;
   /** SIGCONT after `pause()`. */
   resume(): void;
+  /** Sends one command on a connection of its own, e.g. `call("CONFIG", "SET", "maxmemory", "1")`. */
+  call(command: string, ...args: string[]): Promise<unknown>;
 }
 
 /** Needs `redis-server` on PATH. Picks a free port; call `stop()` in `afterAll`. */
@@ -58,6 +61,15 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
     stop,
     pause: () => child?.kill("SIGSTOP"),
     resume: () => child?.kill("SIGCONT"),
+    async call(command, ...args) {
+      const admin = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0 });
+      try {
+        await admin.connect();
+        return await admin.call(command, ...args);
+      } finally {
+        admin.disconnect();
+      }
+    },
   };
 }
 
