@@ -103,10 +103,7 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
   if (!cacheUp || !busUp)
     logger.warn({ cacheUp, busUp }, "cache/bus not reachable at boot; running degraded");
   const config = toApiConfig(env);
-  const loginLimits = createSharedLoginLimiter(env, {
-    failuresPerMinute: config.auth.loginAttemptsPerMinute,
-    attemptsPerIpPerMinute: config.auth.loginAttemptsPerIpPerMinute,
-  });
+  const loginLimits = createSharedLoginLimiter(env, config.auth);
   const deps: ApiDeps = {
     db: database.db,
     cache,
