@@ -1,5 +1,11 @@
 export { bearerToken, type SessionUser, signToken, verifyToken } from "./auth/jwt";
-export { addressKey, createLoginLimiter, type LoginLimiter, type LoginLimits, type MakeLimiter } from "./auth/limiter";
+export {
+  addressKey,
+  createLoginLimiter,
+  type LoginLimiter,
+  type LoginLimits,
+  type MakeLimiter,
+} from "./auth/limiter";
 export { BOOKING_PATH, knownBookingLoss } from "./booking-fast-answer";
 export {
   cachedReadAnswer,
