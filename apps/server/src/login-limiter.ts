@@ -5,6 +5,8 @@ import type { Env } from "./env";
 
 export interface SharedLoginLimiter {
   limiter: LoginLimiter;
+  /** Resolves once the first connection to Redis succeeded or failed (no offline queue). */
+  started(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -18,8 +20,10 @@ export function createSharedLoginLimiter(
   env: Pick<Env, "REDIS_URL" | "REDIS_NAMESPACE">,
   limits: LoginLimits,
 ): SharedLoginLimiter {
-  if (!env.REDIS_URL) return { limiter: createLoginLimiter(limits), close: async () => {} };
-  const { redis } = connectRedis(env.REDIS_URL, "dlsms-login-limiter");
+  if (!env.REDIS_URL) {
+    return { limiter: createLoginLimiter(limits), started: async () => {}, close: async () => {} };
+  }
+  const { redis, started } = connectRedis(env.REDIS_URL, "dlsms-login-limiter");
   redis.on("error", () => {}); // outages are reported by the cache/bus health; the limiter degrades
   // Consume and reward are one Lua script each (INCRBY with its expiry), so the count every
   // instance reads is the count every instance wrote.
@@ -34,5 +38,5 @@ export function createSharedLoginLimiter(
         insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }),
       }),
   );
-  return { limiter, close: () => closeRedis(redis) };
+  return { limiter, started, close: () => closeRedis(redis) };
 }
