@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { testEnv as dbTestEnv } from "@dlsms/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { grpcClients, grpcCode } from "./grpc-harness";
 import { startTestServer, type TestServer } from "./helpers";
 
@@ -70,6 +71,25 @@ const tally = (statuses: number[]) => {
   return counts;
 };
 
+/** Sends tRPC WebSocket messages (an array is one batch) and collects the error code of each id. */
+async function overWebSocket(base: string, from: string, frames: unknown[]): Promise<Map<number, string>> {
+  const socket = new WebSocket(`${base.replace("http", "ws")}/trpc`, { localAddress: from });
+  await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+  const expected = frames.flat().length;
+  const codes = new Map<number, string>();
+  const done = new Promise<void>((resolve) => {
+    socket.on("message", (data) => {
+      const msg = JSON.parse(String(data)) as { id: number; error?: { data?: { code?: string } } };
+      codes.set(msg.id, msg.error?.data?.code ?? "OK");
+      if (codes.size === expected) resolve();
+    });
+  });
+  for (const frame of frames) socket.send(JSON.stringify(frame));
+  await done;
+  socket.close();
+  return codes;
+}
+
 const trpcCode = (json: unknown) =>
   (json as { error?: { data?: { code?: string } } }).error?.data?.code ?? "OK";
 
@@ -125,6 +145,31 @@ describe.each(limiters)("$name", ({ env }) => {
     );
     expect(alone.status).toBe(200);
     expect((alone.json as unknown[]).map(trpcCode)).toEqual(["OK"]);
+  });
+
+  it("over WebSocket: a batch checks only its first login, separate messages meet the limit", async () => {
+    const message = (id: number) => ({
+      id,
+      method: "mutation",
+      params: { path: "auth.login", input: { studentId: "S2021009", password: `ws-${id}` } },
+    });
+    const batch = await overWebSocket(ts.url, "127.0.0.14", [
+      Array.from({ length: 20 }, (_, i) => message(i)),
+    ]);
+    expect(batch.get(0)).toBe("UNAUTHORIZED");
+    expect([...batch.entries()].filter(([id, code]) => id > 0 && code === "TOO_MANY_REQUESTS")).toHaveLength(
+      19,
+    );
+    const separate = await overWebSocket(
+      ts.url,
+      "127.0.0.14",
+      Array.from({ length: 30 }, (_, i) => message(100 + i)),
+    );
+    // The batch's first login already took one attempt.
+    expect(tally([...separate.values()].map((c) => (c === "UNAUTHORIZED" ? 401 : 429)))).toEqual({
+      401: LIMIT - 1,
+      429: 30 - LIMIT + 1,
+    });
   });
 
   it("the right password among 150 concurrent guesses is refused once the limit is spent", async () => {
