@@ -1,4 +1,5 @@
 import type { ApiConfig } from "@dlsms/api";
+import { MAX_PASSWORD_BYTES } from "@dlsms/validators";
 import { z } from "zod";
 
 /**
@@ -52,7 +53,14 @@ const schema = z
       .default("UTC")
       .refine(isTimeZone, "must be an IANA time zone such as UTC or Europe/Berlin"),
     GRPC_PORT: z.union([z.literal("off"), z.coerce.number().int().min(0).max(65_535)]).default(9090),
-    ADMIN_PASSWORD: z.string().min(1).default(DEV_ADMIN_PASSWORD),
+    ADMIN_PASSWORD: z
+      .string()
+      .min(1)
+      .default(DEV_ADMIN_PASSWORD)
+      .refine(
+        (password) => Buffer.byteLength(password, "utf8") <= MAX_PASSWORD_BYTES,
+        `must be at most ${MAX_PASSWORD_BYTES} bytes: bcrypt ignores the rest`,
+      ),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     MIN_DURATION_MINUTES: int(1, 15),
     // The database refuses reservations longer than a day (MAX_RESERVATION_HOURS).
@@ -62,8 +70,12 @@ const schema = z
     PAST_TOLERANCE_MINUTES: int(0, 5),
     CHECKIN_EARLY_MINUTES: int(0, 15),
     BCRYPT_COST: int(4, 10, 15),
+    /** Failed logins per student from one client address: the lock a guesser runs into. */
     LOGIN_FAILURES_PER_MINUTE: int(1, 10),
+    /** Failed logins per student from all addresses: high, so one guesser cannot lock a student out. */
+    LOGIN_FAILURES_PER_STUDENT_PER_MINUTE: int(1, 100),
     LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: int(1, 600),
+    REGISTRATIONS_PER_IP_PER_HOUR: int(1, 20),
     BODY_LIMIT_BYTES: int(1_024, 1_048_576),
     /** Server processes sharing PORT (node:cluster); more than 1 needs Postgres and Redis. */
     WORKERS: int(1, 1, 64),
@@ -74,6 +86,13 @@ const schema = z
         code: "custom",
         path: ["MAX_DURATION_MINUTES"],
         message: "must be at least MIN_DURATION_MINUTES",
+      });
+    }
+    if (env.LOGIN_FAILURES_PER_STUDENT_PER_MINUTE < env.LOGIN_FAILURES_PER_MINUTE) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["LOGIN_FAILURES_PER_STUDENT_PER_MINUTE"],
+        message: "must be at least LOGIN_FAILURES_PER_MINUTE",
       });
     }
     if (env.WORKERS > 1 && (!env.DATABASE_URL || !env.REDIS_URL)) {
@@ -139,7 +158,9 @@ export function toApiConfig(env: Env): ApiConfig {
       jwtExpirationHours: env.JWT_EXPIRATION_HOURS,
       bcryptCost: env.BCRYPT_COST,
       loginAttemptsPerMinute: env.LOGIN_FAILURES_PER_MINUTE,
+      loginAttemptsPerStudentPerMinute: env.LOGIN_FAILURES_PER_STUDENT_PER_MINUTE,
       loginAttemptsPerIpPerMinute: env.LOGIN_ATTEMPTS_PER_IP_PER_MINUTE,
+      registrationsPerIpPerHour: env.REGISTRATIONS_PER_IP_PER_HOUR,
     },
   };
 }

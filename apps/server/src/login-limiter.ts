@@ -1,10 +1,12 @@
-import { createLoginLimiter, type LoginLimiter } from "@dlsms/api";
+import { createLoginLimiter, type LoginLimiter, type LoginLimits } from "@dlsms/api";
 import { closeRedis, connectRedis } from "@dlsms/bus";
 import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 import type { Env } from "./env";
 
 export interface SharedLoginLimiter {
   limiter: LoginLimiter;
+  /** Resolves once the first connection to Redis succeeded or failed (no offline queue). */
+  started(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -16,21 +18,25 @@ export interface SharedLoginLimiter {
  */
 export function createSharedLoginLimiter(
   env: Pick<Env, "REDIS_URL" | "REDIS_NAMESPACE">,
-  limits: { failuresPerMinute: number; attemptsPerIpPerMinute: number },
+  limits: LoginLimits,
 ): SharedLoginLimiter {
-  if (!env.REDIS_URL) return { limiter: createLoginLimiter(limits), close: async () => {} };
-  const { redis } = connectRedis(env.REDIS_URL, "dlsms-login-limiter");
+  if (!env.REDIS_URL) {
+    return { limiter: createLoginLimiter(limits), started: async () => {}, close: async () => {} };
+  }
+  const { redis, started } = connectRedis(env.REDIS_URL, "dlsms-login-limiter");
   redis.on("error", () => {}); // outages are reported by the cache/bus health; the limiter degrades
-  const limiter = createLoginLimiter({
-    ...limits,
-    make: (keyPrefix, points) =>
+  // Consume and reward are one Lua script each (INCRBY with its expiry), so the count every
+  // instance reads is the count every instance wrote.
+  const limiter = createLoginLimiter(
+    limits,
+    (keyPrefix, points, duration) =>
       new RateLimiterRedis({
         storeClient: redis,
         keyPrefix: `${env.REDIS_NAMESPACE}:${keyPrefix}`,
         points,
-        duration: 60,
-        insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration: 60 }),
+        duration,
+        insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }),
       }),
-  });
-  return { limiter, close: () => closeRedis(redis) };
+  );
+  return { limiter, started, close: () => closeRedis(redis) };
 }

@@ -94,19 +94,21 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
   const ownsBackends = options.backends === undefined;
   const backends = options.backends ?? createBackends(env, logger);
   const { cache, bus } = backends;
+  const config = toApiConfig(env);
+  const loginLimits = createSharedLoginLimiter(env, config.auth);
   // Give Redis its first connection before we listen, so the first /healthz tells the truth.
   // Down is not fatal: the bus package degrades and recovers by itself.
   const [cacheUp, busUp] = await Promise.all([
     withTimeout(cache.ping(), 5_000),
     withTimeout(bus.ping(), 5_000),
+    // Else the first logins would find no connection and count in this process alone.
+    withTimeout(
+      loginLimits.started().then(() => true),
+      5_000,
+    ),
   ]);
   if (!cacheUp || !busUp)
     logger.warn({ cacheUp, busUp }, "cache/bus not reachable at boot; running degraded");
-  const config = toApiConfig(env);
-  const loginLimits = createSharedLoginLimiter(env, {
-    failuresPerMinute: config.auth.loginAttemptsPerMinute,
-    attemptsPerIpPerMinute: config.auth.loginAttemptsPerIpPerMinute,
-  });
   const deps: ApiDeps = {
     db: database.db,
     cache,

@@ -61,8 +61,19 @@ describe("loadEnv", () => {
     ["BCRYPT_COST", "40"],
     ["GRPC_PORT", "on"],
     ["NODE_ENV", "staging"],
+    ["REGISTRATIONS_PER_IP_PER_HOUR", "0"],
+    // bcrypt would silently use only the first 72 bytes.
+    ["ADMIN_PASSWORD", "é".repeat(37)],
   ])("rejects %s=%s and names it", (name, value) => {
     expect(() => loadEnv({ [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it("keeps the per-student login ceiling at least the per-address limit", () => {
+    expect(() =>
+      loadEnv({ LOGIN_FAILURES_PER_MINUTE: "20", LOGIN_FAILURES_PER_STUDENT_PER_MINUTE: "10" }),
+    ).toThrow(/LOGIN_FAILURES_PER_STUDENT_PER_MINUTE: must be at least LOGIN_FAILURES_PER_MINUTE/);
+    expect(loadEnv({}).LOGIN_FAILURES_PER_STUDENT_PER_MINUTE).toBe(100);
+    expect(loadEnv({}).REGISTRATIONS_PER_IP_PER_HOUR).toBe(20);
   });
 
   it("refuses production with the default JWT secret", () => {
@@ -108,7 +119,9 @@ describe("loadEnv", () => {
         JWT_EXPIRATION_HOURS: "2",
         BCRYPT_COST: "6",
         LOGIN_FAILURES_PER_MINUTE: "3",
+        LOGIN_FAILURES_PER_STUDENT_PER_MINUTE: "30",
         LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: "50",
+        REGISTRATIONS_PER_IP_PER_HOUR: "7",
       }),
     );
     expect(config.rules).toEqual({
@@ -128,7 +141,9 @@ describe("loadEnv", () => {
       jwtExpirationHours: 2,
       bcryptCost: 6,
       loginAttemptsPerMinute: 3,
+      loginAttemptsPerStudentPerMinute: 30,
       loginAttemptsPerIpPerMinute: 50,
+      registrationsPerIpPerHour: 7,
     });
   });
 });

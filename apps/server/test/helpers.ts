@@ -20,6 +20,7 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
     LOG_LEVEL: "silent",
     // Every request here comes from 127.0.0.1: the per-IP login limit would throttle the suite.
     LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: "100000",
+    REGISTRATIONS_PER_IP_PER_HOUR: "100000",
     ...overrides,
   });
 }

@@ -22,9 +22,14 @@ export interface AuthConfig {
   jwtSecret: string;
   jwtExpirationHours: number;
   bcryptCost: number;
-  /** Failed-or-not login attempts allowed per student id per minute, and per client IP. */
+  /** Failed login attempts per student id from one client address, per minute. */
   loginAttemptsPerMinute: number;
+  /** Failed login attempts per student id from all addresses together, per minute (much higher). */
+  loginAttemptsPerStudentPerMinute: number;
+  /** Login attempts, failed or not, per client address per minute. */
   loginAttemptsPerIpPerMinute: number;
+  /** Registration attempts, answered or not, per client address per hour. */
+  registrationsPerIpPerHour: number;
 }
 
 export interface ApiConfig {
@@ -49,5 +54,7 @@ export const DEFAULT_AUTH: Omit<AuthConfig, "jwtSecret"> = {
   jwtExpirationHours: 24,
   bcryptCost: 10,
   loginAttemptsPerMinute: 10,
+  loginAttemptsPerStudentPerMinute: 100,
   loginAttemptsPerIpPerMinute: 600,
+  registrationsPerIpPerHour: 20,
 };

@@ -1,5 +1,11 @@
 export { bearerToken, type SessionUser, signToken, verifyToken } from "./auth/jwt";
-export { createLoginLimiter, type LoginLimiter } from "./auth/limiter";
+export {
+  addressKey,
+  createLoginLimiter,
+  type LoginLimiter,
+  type LoginLimits,
+  type MakeLimiter,
+} from "./auth/limiter";
 export { type ListingFormat, listingReads, renderedListing } from "./cached-reads";
 export * from "./config";
 export * from "./context";

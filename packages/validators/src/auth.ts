@@ -6,21 +6,28 @@ export const studentIdField = z
   .min(1, "Student ID is required")
   .max(50, "Student ID is at most 50 characters");
 
+/** bcrypt reads only the first 72 bytes of a password: refuse longer ones rather than cut them. */
+export const MAX_PASSWORD_BYTES = 72;
+const TOO_LONG = `Password is at most ${MAX_PASSWORD_BYTES} bytes (UTF-8: accented and non-Latin letters take 2–4 bytes each)`;
+const utf8 = new TextEncoder();
+
+const passwordField = (min: number, tooShort: string) =>
+  z
+    .string({ error: "Password is required" })
+    .min(min, tooShort)
+    // Characters first (and documented in OpenAPI), so a huge string is never encoded.
+    .max(MAX_PASSWORD_BYTES, { message: TOO_LONG, abort: true })
+    .refine((password) => utf8.encode(password).length <= MAX_PASSWORD_BYTES, TOO_LONG);
+
 export const loginInput = z.object({
   studentId: studentIdField,
-  password: z
-    .string({ error: "Password is required" })
-    .min(1, "Password is required")
-    .max(200, "Password is at most 200 characters"),
+  password: passwordField(1, "Password is required"),
 });
 export type LoginInput = z.infer<typeof loginInput>;
 
 export const registerInput = z.object({
   studentId: studentIdField.regex(/^[A-Za-z0-9_-]{3,50}$/, "Student ID is 3–50 letters, digits, '-' or '_'"),
-  password: z
-    .string({ error: "Password is required" })
-    .min(8, "Password must be at least 8 characters")
-    .max(200, "Password is at most 200 characters"),
+  password: passwordField(8, "Password must be at least 8 characters"),
   name: z
     .string({ error: "Name is required" })
     .trim()

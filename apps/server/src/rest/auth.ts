@@ -47,6 +47,7 @@ const register = createRoute({
     409: errorResponse("Student ID already exists"),
     413: errorResponse("Body too large"),
     415: errorResponse("Body is not JSON"),
+    429: errorResponse("Too many registrations from this address; see Retry-After"),
   },
 });
 

@@ -20,7 +20,18 @@ async function sessionFor(user: UserView, auth: AuthConfig): Promise<Session> {
   return { token, expiresAt: new Date(exp * 1000).toISOString(), user };
 }
 
-export async function register(db: Database, input: RegisterInput, auth: AuthConfig): Promise<Session> {
+/**
+ * "Already registered" tells whether a student id exists, so every attempt is counted per address
+ * before any work; the refusal costs the same hash as a success, so time tells nothing more.
+ */
+export async function register(
+  db: Database,
+  input: RegisterInput,
+  auth: AuthConfig,
+  limiter: LoginLimiter,
+  clientIp: string,
+): Promise<Session> {
+  await limiter.registration(clientIp);
   const passwordHash = await hashPassword(input.password, auth.bcryptCost);
   const [row] = await db
     .insert(users)
@@ -38,14 +49,14 @@ export async function login(
   limiter: LoginLimiter,
   clientIp: string,
 ): Promise<Session> {
-  await limiter.check(input.studentId, clientIp);
+  // Taken before the password is checked: a check that only read the failures let every
+  // concurrent guess through while the first ones were still hashing.
+  const attempt = await limiter.attempt(input.studentId, clientIp);
   const [row] = await db.select().from(users).where(eq(users.studentId, input.studentId)).limit(1);
   const ok = await verifyPassword(input.password, row?.passwordHash, auth.bcryptCost);
-  if (!row || !ok) {
-    await limiter.recordFailure(input.studentId);
-    // The same answer for an unknown student and a wrong password.
-    throw new Unauthorized("Student ID or password is incorrect");
-  }
+  // The same answer for an unknown student and a wrong password.
+  if (!row || !ok) throw new Unauthorized("Student ID or password is incorrect");
+  await attempt.succeeded();
   return sessionFor(toUserView(row), auth);
 }
 
