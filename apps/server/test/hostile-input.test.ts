@@ -56,7 +56,9 @@ async function trpc(kind: "query" | "mutation", path: string, input: unknown, be
 const day = tomorrowAt(0).toISOString().slice(0, 10);
 const YEAR_ZERO = ["0000-01-01T10:00:00Z", "0000-01-01T11:00:00Z"] as const;
 const OFFSET_24 = [`${day}T10:00:00+24:00`, `${day}T11:00:00+24:00`] as const;
-const WINDOWS = { "year 0000": YEAR_ZERO, "offset +24:00": OFFSET_24 };
+/** Well-formed, but in UTC already the year 10000, which toISOString cannot write as ISO. */
+const PAST_9999 = ["9999-12-31T20:00:00-05:00", "9999-12-31T21:00:00-05:00"] as const;
+const WINDOWS = { "year 0000": YEAR_ZERO, "offset +24:00": OFFSET_24, "past 9999 in UTC": PAST_9999 };
 const ID_23_DIGITS = "12345678901234567890123";
 
 describe("tRPC over HTTP", () => {

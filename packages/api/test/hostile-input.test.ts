@@ -68,6 +68,18 @@ describe("timestamps outside what the database can hold", () => {
     },
   );
 
+  it("a window that is past 9999 in UTC is BAD_REQUEST", async () => {
+    const alice = await api.as(1);
+    const [from, to] = ["9999-12-31T20:00:00-05:00", "9999-12-31T21:00:00-05:00"];
+    await expectTRPCError(alice.seats.list({ startTime: from, endTime: to }), "BAD_REQUEST", "startTime");
+    await expectTRPCError(alice.seats.availability({ seatId: 1, from, to }), "BAD_REQUEST", "from");
+    await expectTRPCError(
+      alice.waitlist.join({ seatId: 1, desiredStart: from, desiredEnd: to }),
+      "BAD_REQUEST",
+      "desiredStart",
+    );
+  });
+
   it("parseLibraryTime itself refuses instants before 1970 or after 9999 (for adapters that call it)", () => {
     for (const value of ["0000-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "9999-12-31T23:00:00-05:00"]) {
       expect(() => parseLibraryTime(value, "Asia/Taipei", "startTime")).toThrow(RuleViolation);
