@@ -1,7 +1,7 @@
 /**
- * Typed domain errors thrown by services. One tRPC middleware (see trpc.ts) maps them, and
- * the database's 23P01 / 23505 / 23514 / 23503, to TRPCError codes; the REST and gRPC doors map the same
- * codes to their own.
+ * Typed domain errors thrown by services. One tRPC middleware (see trpc.ts) maps them, and the
+ * database's 23P01 / 23505 / 23514 / 23503, to TRPCError codes; the REST and gRPC doors map the
+ * same codes to their own.
  */
 export type DomainErrorCode =
   | "BAD_REQUEST"

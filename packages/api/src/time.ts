@@ -10,7 +10,7 @@ export function parseLibraryTime(value: string, zone: string, field: string): Da
   const date = exactUtcInstant(value) ?? viaLuxon(value, zone, field);
   const ms = date.getTime();
   if (ms < EARLIEST_MS || ms >= LATEST_MS) {
-    throw new RuleViolation(`${field} must be between the years 1970 and 9999: "${value}"`);
+    throw new RuleViolation(`${field} must be in the years 1970–9999 (in UTC): "${value}"`);
   }
   return date;
 }

@@ -8,11 +8,11 @@ import { z } from "zod";
 export const ISO_DATE_TIME_RE =
   /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}(:?\d{2})?)?$/;
 
-export const MIN_YEAR = 1970;
+const MIN_YEAR = 1970;
 
 /** Offsets run from -12:00 to +14:00 on Earth; anything beyond is a typo or a probe. */
 const MAX_OFFSET_MINUTES = 14 * 60;
-const OFFSET_RE = /([+-])(\d{2}):?(\d{2})?$/;
+const OFFSET_RE = /[+-](\d{2}):?(\d{2})?$/;
 
 /**
  * Why a well-formed date-time is still refused, or undefined. The database stores instants from
@@ -23,8 +23,8 @@ function dateTimeProblem(value: string, field: string): string | undefined {
   if (Number(value.slice(0, 4)) < MIN_YEAR) return `${field} must be in the years ${MIN_YEAR}–9999`;
   const offset = OFFSET_RE.exec(value.slice(16));
   if (offset) {
-    const minutes = Number(offset[3] ?? "0");
-    if (minutes > 59 || Number(offset[2]) * 60 + minutes > MAX_OFFSET_MINUTES)
+    const minutes = Number(offset[2] ?? "0");
+    if (minutes > 59 || Number(offset[1]) * 60 + minutes > MAX_OFFSET_MINUTES)
       return `${field} has a time zone offset beyond ±14:00`;
   }
   return undefined;
