@@ -1,7 +1,7 @@
 /**
- * Typed domain errors thrown by services. One tRPC middleware (see trpc.ts) maps them, and
- * the database's 23P01 / 23505, to TRPCError codes; the REST and gRPC doors map the same
- * codes to their own.
+ * Typed domain errors thrown by services. One tRPC middleware (see trpc.ts) maps them, and the
+ * database's 23P01 / 23505 / 23514 / 23503, to TRPCError codes; the REST and gRPC doors map the
+ * same codes to their own.
  */
 export type DomainErrorCode =
   | "BAD_REQUEST"
@@ -67,14 +67,24 @@ export class RateLimited extends DomainError {
 export const PG_EXCLUSION_VIOLATION = "23P01";
 export const PG_UNIQUE_VIOLATION = "23505";
 export const PG_CHECK_VIOLATION = "23514";
+export const PG_FOREIGN_KEY_VIOLATION = "23503";
+
+interface PgError {
+  code: string;
+  /** postgres.js calls it `constraint_name`, PGlite (pg-protocol) `constraint`. */
+  constraint?: string;
+}
 
 /** drizzle wraps driver errors (DrizzleQueryError): walk `.cause` to find the SQLSTATE. */
-export function findPgErrorCode(error: unknown): string | undefined {
+function findPgError(error: unknown): PgError | undefined {
   let current: unknown = error;
   for (let depth = 0; current && depth < 8; depth++) {
     if (typeof current === "object" && current !== null) {
-      const code = (current as { code?: unknown }).code;
-      if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+      const found = current as { code?: unknown; constraint_name?: unknown; constraint?: unknown };
+      if (typeof found.code === "string" && /^[0-9A-Z]{5}$/.test(found.code)) {
+        const constraint = found.constraint_name ?? found.constraint;
+        return { code: found.code, constraint: typeof constraint === "string" ? constraint : undefined };
+      }
       current = (current as { cause?: unknown }).cause;
     } else {
       break;
@@ -83,14 +93,27 @@ export function findPgErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+export function findPgErrorCode(error: unknown): string | undefined {
+  return findPgError(error)?.code;
+}
+
+/**
+ * A foreign key on `user_id` refused a write: the caller's token is still valid, but the account
+ * it names was deleted since. Only logging in again (as someone who exists) can help.
+ */
+const USER_FOREIGN_KEY = /_user_id_/;
+
 /** Maps anything a service can throw to a domain error, or undefined for a real bug. */
 export function toDomainError(error: unknown): DomainError | undefined {
   if (error instanceof DomainError) return error;
-  const pg = findPgErrorCode(error);
-  if (pg === PG_EXCLUSION_VIOLATION) {
+  const pg = findPgError(error);
+  if (pg?.code === PG_EXCLUSION_VIOLATION) {
     return new Conflict("That seat or time is already taken: the reservation overlaps another one");
   }
-  if (pg === PG_UNIQUE_VIOLATION) return new Conflict("That already exists");
-  if (pg === PG_CHECK_VIOLATION) return new RuleViolation("The end time must be after the start time");
+  if (pg?.code === PG_UNIQUE_VIOLATION) return new Conflict("That already exists");
+  if (pg?.code === PG_CHECK_VIOLATION) return new RuleViolation("The end time must be after the start time");
+  if (pg?.code === PG_FOREIGN_KEY_VIOLATION && USER_FOREIGN_KEY.test(pg.constraint ?? "")) {
+    return new Unauthorized("Your account no longer exists. Please log in again.");
+  }
   return undefined;
 }

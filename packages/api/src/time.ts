@@ -4,11 +4,25 @@ import { RuleViolation } from "./errors";
 /**
  * Reads a wire timestamp: with an offset or Z it is taken as given; without one it is wall
  * time in the library's zone. Throws a RuleViolation naming the field when it is not a real
- * date (e.g. 2025-02-30).
+ * date (e.g. 2025-02-30) or falls outside the years 1970–9999.
  */
 export function parseLibraryTime(value: string, zone: string, field: string): Date {
-  const exact = exactUtcInstant(value);
-  if (exact) return exact;
+  const date = exactUtcInstant(value) ?? viaLuxon(value, zone, field);
+  const ms = date.getTime();
+  if (ms < EARLIEST_MS || ms >= LATEST_MS) {
+    throw new RuleViolation(`${field} must be in the years 1970–9999 (in UTC): "${value}"`);
+  }
+  return date;
+}
+
+/**
+ * Instants the database and the wire both handle: Postgres has no year 0, and past 9999
+ * toISOString writes "+010000-…", which nothing downstream reads back.
+ */
+const EARLIEST_MS = Date.UTC(1970, 0, 1);
+const LATEST_MS = Date.UTC(10000, 0, 1);
+
+function viaLuxon(value: string, zone: string, field: string): Date {
   const dt = DateTime.fromISO(value.trim().replace(" ", "T"), { zone, setZone: true });
   if (!dt.isValid) {
     throw new RuleViolation(`${field} is not a valid date and time: "${value}"`);

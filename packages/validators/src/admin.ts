@@ -1,12 +1,13 @@
 import { z } from "zod";
-import { dateTime, positiveId } from "./common";
+import { dateTime, noControlChars, PROSE, positiveId, SINGLE_LINE } from "./common";
 
-const name = (field: string, max = 100) =>
+const name = (field: string, max = 100, allowed = SINGLE_LINE) =>
   z
     .string({ error: `${field} is required` })
     .trim()
     .min(1, `${field} is required`)
-    .max(max, `${field} is at most ${max} characters`);
+    .max(max, `${field} is at most ${max} characters`)
+    .regex(allowed, noControlChars(field));
 
 export const adminReservationsInput = z
   .object({
@@ -14,7 +15,7 @@ export const adminReservationsInput = z
       .enum(["HELD", "CONFIRMED", "CHECKED_IN", "COMPLETED", "CANCELLED", "NO_SHOW", "EXPIRED"])
       .optional(),
     seatId: positiveId("seatId").optional(),
-    studentId: z.string().trim().min(1).max(50).optional(),
+    studentId: z.string().trim().min(1).max(50).regex(SINGLE_LINE, noControlChars("studentId")).optional(),
     from: dateTime("from").optional(),
     to: dateTime("to").optional(),
     limit: z.number().int().min(1).max(500).default(100),
@@ -29,7 +30,7 @@ export const setSeatStatusInput = z.object({
 
 export const staffCancelInput = z.object({
   id: positiveId("id"),
-  reason: name("reason", 300).optional(),
+  reason: name("reason", 300, PROSE).optional(),
 });
 
 export const createBranchInput = z.object({
@@ -58,5 +59,5 @@ export const utilisationInput = z.object({ from: dateTime("from"), to: dateTime(
 
 export const notifyWaitlistInput = z.object({
   seatId: positiveId("seatId"),
-  message: z.string().trim().max(300).optional(),
+  message: z.string().trim().max(300).regex(PROSE, noControlChars("message")).optional(),
 });

@@ -1,10 +1,12 @@
 import { z } from "zod";
+import { NO_NUL, noControlChars, SINGLE_LINE } from "./common";
 
 export const studentIdField = z
   .string({ error: "Student ID is required" })
   .trim()
   .min(1, "Student ID is required")
-  .max(50, "Student ID is at most 50 characters");
+  .max(50, "Student ID is at most 50 characters")
+  .regex(SINGLE_LINE, noControlChars("Student ID"));
 
 /** bcrypt reads only the first 72 bytes of a password: refuse longer ones rather than cut them. */
 export const MAX_PASSWORD_BYTES = 72;
@@ -17,6 +19,7 @@ const passwordField = (min: number, tooShort: string) =>
     .min(min, tooShort)
     // Characters first (and documented in OpenAPI), so a huge string is never encoded.
     .max(MAX_PASSWORD_BYTES, { message: TOO_LONG, abort: true })
+    .regex(NO_NUL, "Password must not contain a NUL character")
     .refine((password) => utf8.encode(password).length <= MAX_PASSWORD_BYTES, TOO_LONG);
 
 export const loginInput = z.object({
@@ -32,6 +35,7 @@ export const registerInput = z.object({
     .string({ error: "Name is required" })
     .trim()
     .min(1, "Name is required")
-    .max(100, "Name is at most 100 characters"),
+    .max(100, "Name is at most 100 characters")
+    .regex(SINGLE_LINE, noControlChars("Name")),
 });
 export type RegisterInput = z.infer<typeof registerInput>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { positiveId } from "./common";
+import { eventId, positiveId } from "./common";
 
 export const listNotificationsInput = z
   .object({ unreadOnly: z.boolean({ error: "unreadOnly must be true or false" }).optional() })
@@ -13,6 +13,4 @@ export const markReadInput = z.object({
 });
 
 /** tRPC sends the last `tracked()` id it saw when it reconnects. */
-export const onEventInput = z
-  .object({ lastEventId: z.string().regex(/^\d+$/, "lastEventId must be a notification id").nullish() })
-  .optional();
+export const onEventInput = z.object({ lastEventId: eventId("lastEventId").nullish() }).optional();

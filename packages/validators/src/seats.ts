@@ -1,11 +1,12 @@
 import { z } from "zod";
-import { dateTime, positiveId } from "./common";
+import { dateTime, noControlChars, positiveId, SINGLE_LINE } from "./common";
 
 const optionalText = (field: string) =>
   z
     .string({ error: `${field} must be text` })
     .trim()
     .max(100, `${field} is at most 100 characters`)
+    .regex(SINGLE_LINE, noControlChars(field))
     .optional();
 
 export const seatsListInput = z

@@ -1,10 +1,16 @@
 import { z } from "zod";
-import { dateTime, positiveId } from "./common";
+import { dateTime, noControlChars, positiveId, SINGLE_LINE } from "./common";
 
 export const joinWaitlistInput = z
   .object({
     seatId: positiveId("seatId").optional(),
-    branch: z.string({ error: "branch must be text" }).trim().min(1).max(100).optional(),
+    branch: z
+      .string({ error: "branch must be text" })
+      .trim()
+      .min(1)
+      .max(100)
+      .regex(SINGLE_LINE, noControlChars("branch"))
+      .optional(),
     hasPower: z.boolean({ error: "hasPower must be true or false" }).optional(),
     hasMonitor: z.boolean({ error: "hasMonitor must be true or false" }).optional(),
     desiredStart: dateTime("desiredStart"),

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { ApiDeps, RouterOutputs } from "@dlsms/api";
+import { eventId } from "@dlsms/validators";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { isTrackedEnvelope } from "@trpc/server";
@@ -76,9 +77,8 @@ const route = createRoute({
   middleware: requireUser,
   request: {
     headers: z.object({
-      "last-event-id": z
-        .string()
-        .regex(/^\d+$/, "Last-Event-ID must be a notification id")
+      // Refused (400) rather than ignored: a client sending an id we never issued has a bug to see.
+      "last-event-id": eventId("Last-Event-ID")
         .optional()
         .openapi({ param: { name: "last-event-id", in: "header" } }),
     }),
