@@ -9,7 +9,10 @@ import { PASSWORD } from "./server";
 /** Debian's Chromium (apt-get install chromium); a browser is never downloaded. */
 export { CHROMIUM_PATH };
 export const SCREENSHOT_DIR = fileURLToPath(
-  new URL(UPDATE_SCREENSHOTS ? "../../../docs/screenshots/" : "../test-results/screenshots/", import.meta.url),
+  new URL(
+    UPDATE_SCREENSHOTS ? "../../../docs/screenshots/" : "../test-results/screenshots/",
+    import.meta.url,
+  ),
 );
 
 export const PHONE = { width: 390, height: 844 };
