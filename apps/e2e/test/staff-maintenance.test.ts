@@ -2,7 +2,15 @@ import type { AppRouter } from "@dlsms/api";
 import { TRPCClientError } from "@trpc/client";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { DESKTOP, hasHorizontalScroll, login, newPage, PHONE, seriousViolations } from "../src/browser";
+import {
+  DESKTOP,
+  hasHorizontalScroll,
+  login,
+  newPage,
+  PHONE,
+  screenshot,
+  seriousViolations,
+} from "../src/browser";
 import { useSuite } from "../src/suite";
 import { nextQuarter, plusMinutes } from "../src/time";
 
@@ -53,7 +61,7 @@ describe("closing a seat for maintenance", () => {
     ["phone", PHONE, 2, ["S2021003", "S2021004"]],
   ] as const)(
     "on %s: preview the cancellations, confirm with a reason and end time; the student is told why",
-    async (_label, viewport, seatId, [during, after]) => {
+    async (label, viewport, seatId, [during, after]) => {
       const start = plusMinutes(nextQuarter(), 60);
       const until = plusMinutes(start, 120);
       const cancelled = await book(during, seatId, start);
@@ -72,6 +80,8 @@ describe("closing a seat for maintenance", () => {
       await form.getByRole("status").filter({ hasText: "1 booking will be cancelled" }).waitFor();
       expect(await form.getByRole("listitem").allTextContents()).toEqual([expect.stringContaining(during)]);
       await expectAxeClean(page);
+      await form.scrollIntoViewIfNeeded();
+      await screenshot(page, `staff-maintenance-${label}`, false);
 
       await form.getByRole("button", { name: "Close and cancel 1 booking" }).click();
       await page
