@@ -1,4 +1,4 @@
-import { notifications, reservations, seats } from "@dlsms/db";
+import { notifications, reservations, seats, waitlist } from "@dlsms/db";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, type TestApi } from "../src/testing";
@@ -166,6 +166,29 @@ describe("maintenance preview, reason and end time", () => {
       maintenanceUntil: null,
       maintenanceReason: null,
     });
+  });
+
+  it("closing a seat ends a waitlist offer on it: the held booking is cancelled and the entry left", async () => {
+    const staff = await api.as(ADMIN);
+    const start = dayAt(4, 13);
+    const end = new Date(start.getTime() + HOUR);
+    const first = await (await api.as(6)).reservations.create(slot(9, start, end));
+    await (await api.as(7)).waitlist.join({ seatId: 9, desiredStart: iso(start), desiredEnd: iso(end) });
+    await (await api.as(6)).reservations.cancel({ id: first.id });
+    const [offer] = await api.database.db
+      .select()
+      .from(reservations)
+      .where(and(eq(reservations.seatId, 9), eq(reservations.status, "HELD")));
+    expect(offer?.userId).toBe(7);
+    await staff.admin.setSeatStatus({
+      seatId: 9,
+      status: "MAINTENANCE",
+      reason: "Flooded",
+      expectedCancellations: 1,
+    });
+    expect((await reservationRow(api, offer?.id ?? 0)).status).toBe("CANCELLED");
+    const [entry] = await api.database.db.select().from(waitlist).where(eq(waitlist.userId, 7));
+    expect(entry?.status).toBe("LEFT");
   });
 
   it("a confirmation that no longer matches the preview is refused (CONFLICT) and changes nothing", async () => {
