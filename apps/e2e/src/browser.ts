@@ -3,12 +3,17 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { AxeResults } from "axe-core";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { CHROMIUM_PATH } from "./env";
+import { CHROMIUM_PATH, UPDATE_SCREENSHOTS } from "./env";
 import { PASSWORD } from "./server";
 
 /** Debian's Chromium (apt-get install chromium); a browser is never downloaded. */
 export { CHROMIUM_PATH };
-export const SCREENSHOT_DIR = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url));
+export const SCREENSHOT_DIR = fileURLToPath(
+  new URL(
+    UPDATE_SCREENSHOTS ? "../../../docs/screenshots/" : "../test-results/screenshots/",
+    import.meta.url,
+  ),
+);
 
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 900 };

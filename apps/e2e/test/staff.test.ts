@@ -63,6 +63,7 @@ describe("staff page", () => {
     await page.getByLabel("Branch").selectOption(bobSeat.branch);
     await page.getByLabel("Seat", { exact: true }).selectOption({ label: bobSeat.code });
     await page.getByRole("button", { name: "Close for maintenance" }).click();
+    await page.getByRole("button", { name: "Close and cancel 1 booking" }).click();
     await page
       .getByRole("status")
       .filter({ hasText: `Seat ${bobSeat.code} is closed for maintenance. 1 booking cancelled.` })

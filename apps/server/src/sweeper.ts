@@ -20,7 +20,7 @@ export function startSweeper(deps: ApiDeps, intervalSeconds: number, logger: Log
     try {
       const { result, effects } = await runSweep(deps.db, deps.config.rules);
       await effects.flush(deps);
-      if (result.noShows + result.completed + result.expiredOffers + result.reminders > 0) {
+      if (Object.values(result).some((n) => n > 0)) {
         logger.info({ sweep: result }, "sweeper pass");
       }
     } catch (err) {

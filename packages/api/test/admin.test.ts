@@ -29,7 +29,7 @@ describe("admin procedures", () => {
     const start = dayAt(2, 10);
     const booked = await bob.reservations.create(slot(17, start, new Date(start.getTime() + HOUR)));
     const result = await staff.admin.setSeatStatus({ seatId: 17, status: "MAINTENANCE" });
-    expect(result).toEqual({ seatId: 17, status: "MAINTENANCE", cancelled: 1 });
+    expect(result).toEqual({ seatId: 17, status: "MAINTENANCE", cancelled: 1, until: null, reason: null });
     expect((await bob.reservations.get({ id: booked.id })).status).toBe("CANCELLED");
     const notes = await api.database.db
       .select()

@@ -80,6 +80,10 @@ export const seats = pgTable(
     hasPower: boolean("has_power").notNull().default(false),
     hasMonitor: boolean("has_monitor").notNull().default(false),
     status: varchar("status", { length: 20, enum: SEAT_STATUSES }).notNull().default("ACTIVE"),
+    /** When a maintenance closure ends by itself (the sweeper reopens the seat); null: until reopened. */
+    maintenanceUntil: tstz("maintenance_until"),
+    /** Why staff closed the seat, as told to the students whose bookings it cancelled. */
+    maintenanceReason: varchar("maintenance_reason", { length: 300 }),
     createdAt: tstz("created_at").notNull().defaultNow(),
   },
   (t) => [

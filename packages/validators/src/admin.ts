@@ -23,9 +23,40 @@ export const adminReservationsInput = z
   })
   .optional();
 
-export const setSeatStatusInput = z.object({
+export const setSeatStatusInput = z
+  .object({
+    seatId: positiveId("seatId"),
+    status: z.enum(["ACTIVE", "MAINTENANCE"], { error: "status must be ACTIVE or MAINTENANCE" }),
+    /** Told to every student whose booking the closure cancels. */
+    reason: name("reason", 300).optional(),
+    /** When the closure ends: bookings from then on are kept, and the seat reopens by itself. */
+    until: dateTime("until").optional(),
+    /**
+     * The number of cancellations the preview showed. If the bookings changed since, nothing
+     * happens (CONFLICT), so staff never cancel more than they confirmed.
+     */
+    expectedCancellations: z
+      .number({ error: "expectedCancellations must be a number" })
+      .int("expectedCancellations must be a whole number")
+      .min(0, "expectedCancellations cannot be negative")
+      .max(100_000, "expectedCancellations is too large")
+      .optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.status !== "ACTIVE") return;
+    for (const field of ["reason", "until", "expectedCancellations"] as const) {
+      if (input[field] !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: `${field} only applies when closing a seat for maintenance`,
+        });
+    }
+  });
+
+export const maintenancePreviewInput = z.object({
   seatId: positiveId("seatId"),
-  status: z.enum(["ACTIVE", "MAINTENANCE"], { error: "status must be ACTIVE or MAINTENANCE" }),
+  until: dateTime("until").optional(),
 });
 
 export const staffCancelInput = z.object({

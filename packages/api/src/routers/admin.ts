@@ -2,6 +2,7 @@ import {
   adminReservationsInput,
   createBranchInput,
   createSeatInput,
+  maintenancePreviewInput,
   notifyWaitlistInput,
   setSeatStatusInput,
   staffCancelInput,
@@ -12,6 +13,7 @@ import type { TRPCRouterRecord } from "@trpc/server";
 import * as staff from "../services/admin.service";
 import * as catalog from "../services/catalog.service";
 import { withEffects } from "../services/events";
+import * as maintenance from "../services/maintenance.service";
 import { runSweep } from "../services/sweeper";
 import { adminProcedure } from "../trpc";
 
@@ -29,10 +31,14 @@ export const adminRouter = {
         staff.staffCancel(ctx.db, input.id, input.reason, ctx.config.rules, effects),
       ),
     ),
+  /** What closing a seat (until an optional end) would cancel, before staff confirm it. */
+  maintenancePreview: adminProcedure
+    .input(maintenancePreviewInput)
+    .query(({ ctx, input }) => maintenance.maintenancePreview(ctx.db, input, ctx.config.rules)),
   setSeatStatus: adminProcedure
     .input(setSeatStatusInput)
     .mutation(({ ctx, input }) =>
-      withEffects(ctx, (effects) => staff.setSeatStatus(ctx.db, input.seatId, input.status, effects)),
+      withEffects(ctx, (effects) => maintenance.setSeatStatus(ctx.db, input, ctx.config.rules, effects)),
     ),
   createBranch: adminProcedure.input(createBranchInput).mutation(({ ctx, input }) =>
     withEffects(ctx, async (effects) => {

@@ -1,5 +1,5 @@
 import { branches, type Database, reservations, seats, users, waitlist } from "@dlsms/db";
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { NotFound, RuleViolation } from "../errors";
 import { parseLibraryTime } from "../time";
@@ -118,52 +118,6 @@ export async function staffCancel(
   throw new RuleViolation(
     `Only held or confirmed reservations can be cancelled; this one is ${existing.status}`,
   );
-}
-
-/**
- * Maintenance: the seat can no longer be booked, and its upcoming held or confirmed
- * reservations are cancelled with a notification (checked-in students are left alone).
- */
-export async function setSeatStatus(
-  db: Database,
-  seatId: number,
-  status: "ACTIVE" | "MAINTENANCE",
-  effects: Effects,
-): Promise<{ seatId: number; status: "ACTIVE" | "MAINTENANCE"; cancelled: number }> {
-  return db.transaction(async (tx) => {
-    const [seat] = await tx
-      .update(seats)
-      .set({ status })
-      .where(eq(seats.id, seatId))
-      .returning({ id: seats.id, code: seats.code });
-    if (!seat) throw new NotFound(`Seat ${seatId} does not exist`);
-    // The status is part of the seat catalogue listings are made from (branch-listing.ts).
-    effects.seat(seat.id, "maintenance", null).catalog();
-    if (status === "ACTIVE") return { seatId, status, cancelled: 0 };
-    const cancelled = await tx
-      .update(reservations)
-      .set({ status: "CANCELLED", expiresAt: null })
-      .where(
-        and(
-          eq(reservations.seatId, seatId),
-          inArray(reservations.status, ["HELD", "CONFIRMED"]),
-          gte(reservations.endTime, new Date()),
-        ),
-      )
-      .returning();
-    for (const r of cancelled) {
-      effects.reservationsOf(r.userId).notify(
-        await createNotification(tx, r.userId, "RESERVATION_CANCELLED", {
-          reservationId: r.id,
-          seatId,
-          startTime: r.startTime.toISOString(),
-          endTime: r.endTime.toISOString(),
-          reason: `Seat ${seat.code} is closed for maintenance`,
-        }),
-      );
-    }
-    return { seatId, status, cancelled: cancelled.length };
-  });
 }
 
 /**

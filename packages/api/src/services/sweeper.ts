@@ -3,6 +3,7 @@ import { and, eq, isNull, lte, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { pgTime } from "./availability";
 import { Effects } from "./events";
+import { reopenEndedMaintenance } from "./maintenance.service";
 import { createNotification } from "./notifications.service";
 import { seatFreed } from "./offers";
 import { endOffer } from "./waitlist.service";
@@ -12,6 +13,8 @@ export interface SweepResult {
   completed: number;
   expiredOffers: number;
   reminders: number;
+  /** Seats whose maintenance closure ended, bookable again. */
+  reopenedSeats: number;
 }
 
 const BATCH = 200;
@@ -28,7 +31,13 @@ export async function runSweep(
   now = new Date(),
 ): Promise<{ result: SweepResult; effects: Effects }> {
   const effects = new Effects();
-  const result: SweepResult = { noShows: 0, completed: 0, expiredOffers: 0, reminders: 0 };
+  const result: SweepResult = {
+    noShows: 0,
+    completed: 0,
+    expiredOffers: 0,
+    reminders: 0,
+    reopenedSeats: 0,
+  };
 
   // CONFIRMED and not checked in once start + grace has passed → NO_SHOW; the rest of the slot
   // goes to the waitlist in the same transaction.
@@ -129,6 +138,8 @@ export async function runSweep(
       );
     }
   });
+
+  result.reopenedSeats = await reopenEndedMaintenance(db, now, effects);
 
   return { result, effects };
 }

@@ -2,9 +2,11 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useMemo, useState } from "react";
 import { ErrorState, Loading } from "../../components/States";
 import { errorMessage } from "../../lib/errors";
+import { formatDay, formatTime } from "../../lib/time";
 import { useTRPC } from "../../lib/trpc";
+import { CloseSeatForm, type SeatStatusChange } from "./CloseSeatForm";
 
-type SeatStatus = "ACTIVE" | "MAINTENANCE";
+const when = (iso: string) => `${formatDay(iso)}, ${formatTime(iso)}`;
 
 export function SeatMaintenance() {
   const trpc = useTRPC();
@@ -14,21 +16,22 @@ export function SeatMaintenance() {
   const seats = useQuery(trpc.seats.list.queryOptions());
   const [branch, setBranch] = useState("");
   const [seatId, setSeatId] = useState<number | null>(null);
+  const [closing, setClosing] = useState(false);
   const [result, setResult] = useState<string | null>(null);
   const branches = useMemo(() => [...new Set((seats.data ?? []).map((s) => s.branch))].sort(), [seats.data]);
   const inBranch = useMemo(() => (seats.data ?? []).filter((s) => s.branch === branch), [seats.data, branch]);
   const seat = inBranch.find((s) => s.id === seatId);
-  const setStatus = useMutation(
+  // A closed seat's end time and reason come with the preview (the listing carries neither).
+  const closure = useQuery(
+    trpc.admin.maintenancePreview.queryOptions(
+      { seatId: seat?.id ?? 0 },
+      { enabled: seat?.status === "MAINTENANCE" && !closing },
+    ),
+  );
+  const reopen = useMutation(
     trpc.admin.setSeatStatus.mutationOptions({
-      onSuccess: (r, vars) => {
-        const code = seat?.code ?? `#${vars.seatId}`;
-        const n = r.cancelled === 1 ? "1 booking" : `${r.cancelled} bookings`;
-        setResult(
-          r.status === "MAINTENANCE"
-            ? `Seat ${code} is closed for maintenance. ${n} cancelled.`
-            : `Seat ${code} is open again.`,
-        );
-        // Seat status shows in every listing; cancelled bookings change the staff list and totals.
+      onSuccess: () => {
+        setResult(`Seat ${seat?.code ?? ""} is open again.`);
         return Promise.all([
           queryClient.invalidateQueries({ queryKey: trpc.seats.pathKey() }),
           queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() }),
@@ -36,11 +39,17 @@ export function SeatMaintenance() {
       },
     }),
   );
-  const act = (status: SeatStatus) => {
-    if (seatId === null) return;
-    setResult(null);
-    setStatus.mutate({ seatId, status });
+  const choose = (next: number | null) => {
+    setSeatId(next);
+    setClosing(false);
   };
+  const closed = (change: SeatStatusChange) => {
+    setClosing(false);
+    const n = change.cancelled === 1 ? "1 booking" : `${change.cancelled} bookings`;
+    const until = change.until ? ` until ${when(change.until)}` : "";
+    setResult(`Seat ${seat?.code ?? `#${change.seatId}`} is closed for maintenance${until}. ${n} cancelled.`);
+  };
+  const current = seat?.status === "MAINTENANCE" ? closure.data : undefined;
 
   return (
     <section aria-labelledby="staff-seat-title" className="staff-section">
@@ -60,7 +69,7 @@ export function SeatMaintenance() {
                 value={branch}
                 onChange={(e) => {
                   setBranch(e.target.value);
-                  setSeatId(null);
+                  choose(null);
                 }}
               >
                 <option value="">Choose a branch</option>
@@ -77,7 +86,7 @@ export function SeatMaintenance() {
                 id={`${id}-seat`}
                 value={seatId ?? ""}
                 disabled={!branch}
-                onChange={(e) => setSeatId(e.target.value ? Number(e.target.value) : null)}
+                onChange={(e) => choose(e.target.value ? Number(e.target.value) : null)}
               >
                 <option value="">Choose a seat</option>
                 {inBranch.map((s) => (
@@ -88,29 +97,52 @@ export function SeatMaintenance() {
               </select>
             </div>
           </div>
-          <div className="actions">
-            <button
-              type="button"
-              disabled={!seat || seat.status === "MAINTENANCE" || setStatus.isPending}
-              onClick={() => act("MAINTENANCE")}
-            >
-              Close for maintenance
-            </button>
-            <button
-              type="button"
-              disabled={!seat || seat.status === "ACTIVE" || setStatus.isPending}
-              onClick={() => act("ACTIVE")}
-            >
-              Reopen
-            </button>
-          </div>
+          {current && (
+            <p className="closure-state">
+              Closed for maintenance
+              {current.maintenanceUntil ? ` until ${when(current.maintenanceUntil)}` : " until reopened"}
+              {current.maintenanceReason ? `: ${current.maintenanceReason}` : "."}
+            </p>
+          )}
+          {closing && seat ? (
+            <CloseSeatForm
+              seatId={seat.id}
+              seatCode={seat.code}
+              onClosed={closed}
+              onDismiss={() => setClosing(false)}
+            />
+          ) : (
+            <div className="actions">
+              <button
+                type="button"
+                disabled={!seat || seat.status === "MAINTENANCE"}
+                onClick={() => {
+                  setResult(null);
+                  setClosing(true);
+                }}
+              >
+                Close for maintenance
+              </button>
+              <button
+                type="button"
+                disabled={!seat || seat.status === "ACTIVE" || reopen.isPending}
+                onClick={() => {
+                  if (!seat) return;
+                  setResult(null);
+                  reopen.mutate({ seatId: seat.id, status: "ACTIVE" });
+                }}
+              >
+                Reopen
+              </button>
+            </div>
+          )}
           {/* Always in the DOM, so screen readers announce the outcome when its text changes. */}
           <p className="seat-result" role="status">
             {result}
           </p>
-          {setStatus.isError && (
+          {reopen.isError && (
             <p className="form-error" role="alert">
-              {errorMessage(setStatus.error)}
+              {errorMessage(reopen.error)}
             </p>
           )}
         </fieldset>

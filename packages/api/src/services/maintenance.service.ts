@@ -1,0 +1,191 @@
+import { type Database, reservations, seats, users, waitlist } from "@dlsms/db";
+import { and, asc, eq, gt, inArray, lt, lte, type SQL } from "drizzle-orm";
+import type { BookingRules } from "../config";
+import { Conflict, NotFound, RuleViolation } from "../errors";
+import { formatForPeople, parseLibraryTime } from "../time";
+import type { Effects } from "./events";
+import { createNotification } from "./notifications.service";
+import { isoOrNull } from "./views";
+
+type SeatStatus = "ACTIVE" | "MAINTENANCE";
+
+/** A booking a maintenance closure would cancel, as staff see it before confirming. */
+export interface AffectedBooking {
+  id: number;
+  studentId: string;
+  userName: string;
+  status: "HELD" | "CONFIRMED";
+  startTime: string;
+  endTime: string;
+}
+
+export interface MaintenancePreview {
+  seatId: number;
+  seatCode: string;
+  status: SeatStatus;
+  /** The closure in force now, if any. */
+  maintenanceUntil: string | null;
+  maintenanceReason: string | null;
+  /** The end of the closure previewed (null: open-ended). */
+  until: string | null;
+  cancelled: number;
+  reservations: AffectedBooking[];
+}
+
+export interface SeatStatusChange {
+  seatId: number;
+  status: SeatStatus;
+  cancelled: number;
+  until: string | null;
+  reason: string | null;
+}
+
+/**
+ * The bookings a closure over [now, until) cancels: held or confirmed ones that have not ended
+ * and start before `until`. Checked-in students are left alone; later bookings are kept.
+ */
+function affectedBy(seatId: number, now: Date, until: Date | null): SQL | undefined {
+  return and(
+    eq(reservations.seatId, seatId),
+    inArray(reservations.status, ["HELD", "CONFIRMED"]),
+    gt(reservations.endTime, now),
+    until ? lt(reservations.startTime, until) : undefined,
+  );
+}
+
+function closureEnd(until: string | undefined, rules: BookingRules, now: Date): Date | null {
+  if (until === undefined) return null;
+  const end = parseLibraryTime(until, rules.libraryTimezone, "until");
+  if (end <= now) throw new RuleViolation("until must be in the future: the closure would already be over");
+  return end;
+}
+
+/** What closing the seat now (until `until`) would cancel; changes nothing. */
+export async function maintenancePreview(
+  db: Database,
+  input: { seatId: number; until?: string | undefined },
+  rules: BookingRules,
+): Promise<MaintenancePreview> {
+  const now = new Date();
+  const until = closureEnd(input.until, rules, now);
+  const [seat] = await db.select().from(seats).where(eq(seats.id, input.seatId));
+  if (!seat) throw new NotFound(`Seat ${input.seatId} does not exist`);
+  const rows = await db
+    .select({
+      id: reservations.id,
+      studentId: users.studentId,
+      userName: users.name,
+      status: reservations.status,
+      startTime: reservations.startTime,
+      endTime: reservations.endTime,
+    })
+    .from(reservations)
+    .innerJoin(users, eq(users.id, reservations.userId))
+    .where(affectedBy(seat.id, now, until))
+    .orderBy(asc(reservations.startTime), asc(reservations.id));
+  return {
+    seatId: seat.id,
+    seatCode: seat.code,
+    status: seat.status,
+    maintenanceUntil: isoOrNull(seat.maintenanceUntil),
+    maintenanceReason: seat.maintenanceReason,
+    until: isoOrNull(until),
+    cancelled: rows.length,
+    reservations: rows.map((r) => ({
+      ...r,
+      // affectedBy selects only these two statuses.
+      status: r.status as AffectedBooking["status"],
+      startTime: r.startTime.toISOString(),
+      endTime: r.endTime.toISOString(),
+    })),
+  };
+}
+
+/**
+ * Maintenance: the seat can no longer be booked, and the held or confirmed bookings the closure
+ * overlaps are cancelled, each student told why. With `until` the seat reopens by itself then
+ * (the sweeper) and bookings from then on are kept. ACTIVE reopens the seat now.
+ */
+export async function setSeatStatus(
+  db: Database,
+  input: {
+    seatId: number;
+    status: SeatStatus;
+    reason?: string | undefined;
+    until?: string | undefined;
+    expectedCancellations?: number | undefined;
+  },
+  rules: BookingRules,
+  effects: Effects,
+): Promise<SeatStatusChange> {
+  const now = new Date();
+  const closing = input.status === "MAINTENANCE";
+  const until = closing ? closureEnd(input.until, rules, now) : null;
+  const reason = closing ? (input.reason ?? null) : null;
+  return db.transaction(async (tx) => {
+    const [seat] = await tx
+      .update(seats)
+      .set({ status: input.status, maintenanceUntil: until, maintenanceReason: reason })
+      .where(eq(seats.id, input.seatId))
+      .returning({ id: seats.id, code: seats.code });
+    if (!seat) throw new NotFound(`Seat ${input.seatId} does not exist`);
+    const result = { seatId: seat.id, status: input.status, until: isoOrNull(until), reason };
+    // The status is part of the seat catalogue listings are made from (branch-listing.ts).
+    effects.seat(seat.id, "maintenance", null).catalog();
+    if (!closing) return { ...result, cancelled: 0 };
+    const cancelled = await tx
+      .update(reservations)
+      .set({ status: "CANCELLED", expiresAt: null })
+      .where(affectedBy(seat.id, now, until))
+      .returning();
+    const expected = input.expectedCancellations;
+    if (expected !== undefined && expected !== cancelled.length) {
+      // Throwing rolls the whole change back: staff confirmed a different set of bookings.
+      throw new Conflict(
+        `The bookings on seat ${seat.code} changed since the preview: ${cancelled.length} would be cancelled, not ${expected}. Review them and confirm again.`,
+      );
+    }
+    if (cancelled.length === 0) return { ...result, cancelled: 0 };
+    // A cancelled offer ends its waitlist entry, as a staff cancel does.
+    await tx
+      .update(waitlist)
+      .set({ status: "LEFT" })
+      .where(
+        and(
+          inArray(
+            waitlist.offerReservationId,
+            cancelled.map((r) => r.id),
+          ),
+          eq(waitlist.status, "OFFERED"),
+        ),
+      );
+    const told = `Seat ${seat.code} is closed for maintenance${
+      until ? ` until ${formatForPeople(until, rules.libraryTimezone)}` : ""
+    }${reason ? `: ${reason}` : ""}`;
+    for (const r of cancelled) {
+      effects.reservationsOf(r.userId).notify(
+        await createNotification(tx, r.userId, "RESERVATION_CANCELLED", {
+          reservationId: r.id,
+          seatId: seat.id,
+          startTime: r.startTime.toISOString(),
+          endTime: r.endTime.toISOString(),
+          reason: told,
+          maintenanceReason: reason,
+          maintenanceUntil: isoOrNull(until),
+        }),
+      );
+    }
+    return { ...result, cancelled: cancelled.length };
+  });
+}
+
+/** Sweeper step: seats whose maintenance has ended are bookable again. Returns how many. */
+export async function reopenEndedMaintenance(db: Database, now: Date, effects: Effects): Promise<number> {
+  const reopened = await db
+    .update(seats)
+    .set({ status: "ACTIVE", maintenanceUntil: null, maintenanceReason: null })
+    .where(and(eq(seats.status, "MAINTENANCE"), lte(seats.maintenanceUntil, now)))
+    .returning({ id: seats.id });
+  for (const { id } of reopened) effects.seat(id, "maintenance", null).catalog();
+  return reopened.length;
+}
