@@ -1,10 +1,9 @@
 /**
  * Buffers lent for one answer each and given back once the answer was written, so answers that
  * are made for one request only (a seat listing for a window nobody else asks for) do not each
- * allocate ~36 KB. --cpu-prof of uncached seat discovery: allocating every answer and copying
- * into fresh memory was ~10 % of the server's busy time, and those buffers drove much of the
- * garbage collector's ~10 %; a trial that wrote from reused buffers served 15–25 % more
- * requests per second in the same hour.
+ * allocate a fresh one: allocating every answer, copying into fresh memory and collecting those
+ * buffers again were a large share of the server's time on uncached seat discovery (see
+ * docs/performance-log.md).
  */
 export class LentBuffers {
   private readonly free: Buffer[] = [];
