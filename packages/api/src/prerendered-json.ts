@@ -1,12 +1,13 @@
 /**
  * Values whose JSON was made once, when they were built, so that an answer listing many of them
- * copies their bytes instead of serialising every field again. --cpu-prof of uncached seat
- * discovery: building the 250 seat objects of each listing and JSON.stringify-ing them (and
- * collecting that garbage) was over half of the server's CPU, though only `available` depends
- * on the window. A prerendered value is frozen, so its JSON cannot go stale.
+ * copies their bytes instead of serialising every field again: building a listing's seat
+ * objects and JSON.stringify-ing them (and collecting that garbage) was the largest cost of an
+ * uncached seat listing, though only `available` depends on the window (see
+ * docs/performance-log.md). A prerendered value is frozen, so its JSON cannot go stale.
  */
 // A non-enumerable symbol-keyed property: JSON.stringify, Object.keys and spreads never see it,
-// and reading it is a plain property load (a WeakMap lookup per seat was ~10 % of the CPU).
+// and reading it is a plain property load, cheaper than a WeakMap lookup per seat (see
+// docs/performance-log.md).
 const JSON_BYTES = Symbol("prerendered JSON");
 
 /**
@@ -52,9 +53,9 @@ const ARRAY_RUNS = Symbol("prerendered runs");
 /**
  * Builds an array of items taken from prerendered sequences, noting which stretches of it are
  * neighbours in one sequence, so prerenderedArrayBytes copies each stretch at once instead of
- * item by item. --cpu-prof of uncached seat discovery (a new 250-seat listing per request):
- * fetching and copying each seat's bytes was ~40 % of the time spent making an answer; a
- * listing of a branch is a few dozen stretches of free and taken seats.
+ * item by item: fetching and copying each seat's bytes separately was a large share of making
+ * an answer, and a branch's listing has far fewer stretches of free and taken seats than seats
+ * (see docs/performance-log.md).
  */
 export class PrerenderedArrayBuilder<T> {
   private readonly items: Readonly<T>[] = [];

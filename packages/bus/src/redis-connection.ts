@@ -19,8 +19,8 @@ const FAIL_FAST: RedisOptions = {
 
 /**
  * For connections that carry many small commands from concurrent requests (cache reads, version
- * bumps, publishes): the commands issued in one event-loop turn leave in one write. Under load
- * the server's profile showed socket writes as the largest single cost, one per command.
+ * bumps, publishes): the commands issued in one event-loop turn leave in one write, because one
+ * socket write per command is the largest single cost under load (see docs/performance-log.md).
  * Not for the subscriber connection, which only (un)subscribes.
  */
 export const BATCHED: RedisOptions = { enableAutoPipelining: true };

@@ -37,14 +37,14 @@ const GRPC_SEAT_LIST: ListingFormat<RouterOutputs["seats"]["list"]> = {
 
 /**
  * Unary `GetSeats` calls answered beside Connect from the cached listing's protobuf bytes.
- * --cpu-prof of gRPC seat discovery: building 250 protobuf-es messages and encoding them per
- * call, with Connect's pipeline around it, was most of the server's time, for an answer that is
- * the same for every caller of a listing copy. This applies the door's rules in its order — a
- * valid, unexpired token; the request mapped to `seats.list` input as the door maps it and
- * accepted by that procedure's zod schema — and answers with the stored bytes. Anything else
- * (no or bad token, bad input, a compressed request, a deadline, an error while loading) goes
- * to Connect with the body it sent, so every error is Connect's own. A test compares the bytes,
- * headers and trailers with Connect's answer to the same call.
+ * Building a listing's protobuf-es messages and encoding them per call, with Connect's pipeline
+ * around it, was most of the server's time on gRPC seat discovery (see docs/performance-log.md),
+ * for an answer that is the same for every caller of a listing copy. This applies the door's
+ * rules in its order — a valid, unexpired token; the request mapped to `seats.list` input as the
+ * door maps it and accepted by that procedure's zod schema — and answers with the stored bytes.
+ * Anything else (no or bad token, bad input, a compressed request, a deadline, an error while
+ * loading) goes to Connect with the body it sent, so every error is Connect's own. A test
+ * compares the bytes, headers and trailers with Connect's answer to the same call.
  */
 /** Calls answered here (this process); for tests and metrics. */
 export const getSeatsShortcutStats = { answered: 0 };

@@ -186,8 +186,8 @@ export async function bookTogether(db: Database, attempts: BookingAttempt[]): Pr
 /**
  * Fewer statements in flight than the server's pool has connections (10 by default): reads, the
  * sweeper and other changes keep connections of their own while bookings queue. 32 attempts
- * keep a batch's statement short and its locks brief; on the bench, batches of up to 16, 32 or
- * 64 measured alike and of up to 4 or 8 slower (README, "Fixes made").
+ * keep a batch's statement short and its locks brief while still sharing one commit among many
+ * bookings; see docs/performance-log.md for how batch sizes compared.
  */
 const DEFAULT_BATCH_LIMITS: BatchLimits = { inFlight: 8, batch: 32 };
 

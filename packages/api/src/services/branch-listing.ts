@@ -13,9 +13,9 @@ import type { SeatView } from "./views";
 
 /**
  * Seat listings of one branch from a cached catalogue of its seats and the ids of the seats busy
- * during the window. --cpu-prof of uncached seat discovery: parsing the 250 listing rows
- * Postgres sent for every window (and Postgres joining seats and branches to make them) was
- * ~30 % of the server's samples, though only availability depends on the window. Now Postgres
+ * during the window. Only availability depends on the window, so having Postgres join seats and
+ * branches and the server parse every seat's row again for each window was wasted work (see
+ * docs/performance-log.md). Now Postgres
  * sends the busy seat ids (one range scan of the branch's active reservations, as before) and
  * the seats come from this process's copy of the branch's catalogue. Other listings (no branch)
  * stay one SQL statement (listSeats), and a test checks both forms give the same listing.
@@ -53,8 +53,8 @@ const TAKEN = 2;
 /**
  * The listing of a catalogue's seats given the seats busy in the window, with the filters
  * listSeats applies in SQL, applied the same way (exact matches; unset = any). Seats are marked
- * first, then added a stretch of neighbours at a time: --cpu-prof of uncached discovery had the
- * per-seat loop (a Set lookup and an array push per seat) at ~10 µs of a ~50 µs listing.
+ * first, then added a stretch of neighbours at a time, because a Set lookup and an array push
+ * per seat were a large share of making a listing (see docs/performance-log.md).
  */
 function listingOf(catalogue: Catalogue, busy: ReadonlySet<number>, input: SeatsListInput): SeatView[] {
   const { seats, free, taken, indexOfSeat, unbooked } = catalogue;

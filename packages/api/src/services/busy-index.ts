@@ -11,11 +11,10 @@ import { busySeatsOfBranch } from "./seats.service";
  * branch's active reservations when that copy was loaded under the seats version the listing is
  * being made for, else by the database (busySeatsOfBranch).
  *
- * Why: --cpu-prof of uncached seat discovery (every request a new window) after listings became
- * prerendered: the database round trip for each window's busy seats — the query, its bytes both
- * ways and its result rows — was the largest cost left on the server. A branch's active
- * reservations (a few thousand rows on the bench campus) change only when a change bumps the
- * seats version, so between changes every window can be answered from one copy.
+ * Why: once listings were prerendered, the database round trip for each new window's busy
+ * seats — the query, its bytes both ways and its result rows — was the largest cost left on the
+ * server (see docs/performance-log.md). A branch's active reservations change only when a
+ * change bumps the seats version, so between changes every window can be answered from one copy.
  *
  * Freshness is the listing cache's argument (listing-cache.ts): the version passed in was read
  * after the request arrived, every change bumps it before it is acknowledged, and a copy is

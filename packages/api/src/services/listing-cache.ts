@@ -14,9 +14,9 @@ export type ListingLoad<T> = (version: number) => Promise<T>;
 
 /**
  * Whether loading the listing at `version` needs nothing outside this process (its own fresh
- * copies). The shared cache is then not asked for it: a round trip there, plus parsing a ~36 KB
- * listing on a hit, costs more than making it. Counting Redis GETs on uncached discovery: ~1.1
- * per request, nearly all of them such lookups of one-off windows that nobody had stored.
+ * copies). The shared cache is then not asked for it: a round trip there, plus parsing the
+ * listing on a hit, costs more than making it, and one-off windows are almost never stored there
+ * anyway (see docs/performance-log.md).
  */
 export type LocalLoadCheck = (version: number) => boolean;
 
@@ -46,10 +46,11 @@ async function listingCopy(
   const version = await currentVersion(cache);
   const versionedKey = `${key}:v${version}`;
   const now = Date.now();
-  // Profiling cached seats.list on Redis: fetching and JSON-parsing the ~30 KB listing was the
-  // largest cost after serialising the answer. The version read above still goes to the shared
-  // cache for every request, so a change anywhere is seen at once; only the listing itself is
-  // reused, and never past the expiry the shared entry was written with.
+  // Fetching and JSON-parsing the listing from the shared cache on every read costs far more
+  // than reusing this process's copy (see docs/performance-log.md). The version read above
+  // still goes to the shared cache for every request, so a change anywhere is seen at once;
+  // only the listing itself is reused, and never past the expiry the shared entry was written
+  // with.
   const { copies: memo, loading } = stateOf(cache);
   const mine = memo.get(versionedKey);
   if (mine && mine.expiresAt > now) {
@@ -97,8 +98,8 @@ function frozen(value: unknown): unknown {
 
 /**
  * A listing goes to the shared cache the second time this process is asked for it, not the
- * first: varied windows are mostly asked once, and serialising and storing each of those
- * (~35 KB) was ~8 % of the server's CPU on uncached discovery for entries nobody read again.
+ * first: varied windows are mostly asked once, and serialising and storing each of those costs
+ * CPU for entries nobody reads again (see docs/performance-log.md).
  * Popular windows are shared at once on their second read; another instance that misses in
  * the meantime reads the database, which is always correct. Never awaited: the shared copy
  * is an optimisation for others, and the Cache implementations already swallow outages.
@@ -235,8 +236,8 @@ export function versionReader(cache: Cache, key: string): () => Promise<number> 
  * so all of those share it; while one read is out, the next waits for it to return, and every
  * caller arriving meanwhile shares that next one. Under load that is one shared-cache round trip
  * per batch of requests instead of per request. (Sending at once, the first caller's read left
- * the rest of the same poll phase waiting for another round trip: --cpu-prof of branches.list
- * showed the version reads' socket writes at ~13 % of the server's busy time.)
+ * the rest of the same poll phase waiting for another round trip, and each read's socket write
+ * is costly; see docs/performance-log.md.)
  */
 export function coalescedRead<T>(fetch: () => Promise<T>): () => Promise<T> {
   let inFlight: Promise<unknown> | undefined;

@@ -64,9 +64,9 @@ export async function cachedMyReservations(
 
 /**
  * Copies are held within a byte budget, least recently used out first. A copy holds its rows
- * (measured: about as much heap as their JSON) and its answer bytes, so it counts twice its
- * answer. On the bench's campus (~45 upcoming reservations, ~18 KB per student) this keeps
- * ~3,500 students; real students (at most a few upcoming reservations) take ~1–2 KB each.
+ * (about as much heap as their JSON) and its answer bytes, so it counts twice its answer. The
+ * budget holds thousands of students even with far more upcoming reservations each than the
+ * product's limit allows (sizes in docs/performance-log.md).
  */
 export const MY_RESERVATIONS_CACHE_BYTES = 128 * 1024 * 1024;
 

@@ -37,8 +37,8 @@ export function resolveWindow(
 
 /**
  * Seats in their wire shape (SeatView), with availability for `window`. Plain SQL through
- * `db.execute`, so rows go out as they come back: on uncached seat discovery (250 rows per
- * branch) drizzle's per-cell result mapping was ~13 % of the server's CPU (--cpu-prof).
+ * `db.execute`, so rows go out as they come back: drizzle's per-cell result mapping costs CPU
+ * for every cell of every row of a listing (see docs/performance-log.md).
  */
 function selectSeats(window: Window, where: SQL | undefined, options: SeatQueryOptions = {}): SQL {
   const availability = options.branch ? busyInBranch(options.branch, window) : undefined;
@@ -63,8 +63,8 @@ interface SeatQueryOptions {
 /**
  * The seats of one branch busy during the window, as ONE range scan of the branch's active
  * reservations in start order (index reservations_active_branch_time_idx), instead of one
- * index probe per seat (seatFreeDuring): ~2.7× the listing queries per second under pgbench
- * on the bench data. Exact because no reservation lasts longer than MAX_RESERVATION_HOURS (a
+ * index probe per seat (seatFreeDuring), which costs far more for a whole branch (see
+ * docs/performance-log.md). Exact because no reservation lasts longer than MAX_RESERVATION_HOURS (a
  * CHECK constraint): one that overlaps [from, to) started after from minus that bound.
  */
 export function busySeatsOfBranch(branch: string, window: Window): SQL {
