@@ -146,6 +146,7 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
     MAX_UPCOMING_RESERVATIONS: "1000000",
     LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: "100000000",
     LOGIN_FAILURES_PER_MINUTE: "100000000",
+    LOGIN_FAILURES_PER_STUDENT_PER_MINUTE: "100000000",
     // The sweeper's minute ticks would move data under the scenarios; it is not what we measure.
     SWEEP_INTERVAL_SECONDS: "86400",
     ...options.extra,
