@@ -45,7 +45,9 @@ describe("reservations.mine cancelReason", () => {
     expect(reasons.get(byMaintenance.id)).toMatch(/closed for maintenance/);
     expect(reasons.get(byHerself.id)).toBeNull();
     expect(reasons.get(kept.id)).toBeNull();
-    expect((await eve.reservations.get({ id: byStaff.id })).cancelReason).toBe("Fire drill in the reading room");
+    expect((await eve.reservations.get({ id: byStaff.id })).cancelReason).toBe(
+      "Fire drill in the reading room",
+    );
     await staff.admin.setSeatStatus({ seatId: 21, status: "ACTIVE" });
   });
 });
