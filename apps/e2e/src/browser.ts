@@ -96,7 +96,7 @@ export async function screenshot(page: Page, name: string, fullPage = true): Pro
   await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png`, fullPage });
 }
 
-/** The finder's chosen window, read back from its inputs (the browser runs in UTC). */
+/** The finder's chosen window, read back from its inputs (library time: UTC on the default server). */
 export async function finderWindow(page: Page): Promise<{ startTime: string; endTime: string }> {
   const date = await page.getByLabel("Date", { exact: true }).inputValue();
   const from = await page.getByLabel("From", { exact: true }).inputValue();

@@ -5,6 +5,7 @@ import { Layout } from "./components/Layout";
 import { Loading } from "./components/States";
 import { FinderProvider } from "./features/finder/finderState";
 import { useAuth } from "./lib/auth";
+import { LibraryConfigGate } from "./lib/LibraryConfigGate";
 import { Providers } from "./lib/Providers";
 import { FinderPage } from "./pages/FinderPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
@@ -26,18 +27,20 @@ function Routes() {
       </Suspense>
     );
   return (
-    <FinderProvider>
-      <Layout user={session.user}>
-        <Switch>
-          <Route path="/" component={FinderPage} />
-          <Route path="/reservations" component={ReservationsPage} />
-          <Route path="/waitlist" component={WaitlistPage} />
-          <Route path="/notifications" component={NotificationsPage} />
-          <Route path="/staff" component={StaffPage} />
-          <Route component={NotFoundPage} />
-        </Switch>
-      </Layout>
-    </FinderProvider>
+    <LibraryConfigGate>
+      <FinderProvider>
+        <Layout user={session.user}>
+          <Switch>
+            <Route path="/" component={FinderPage} />
+            <Route path="/reservations" component={ReservationsPage} />
+            <Route path="/waitlist" component={WaitlistPage} />
+            <Route path="/notifications" component={NotificationsPage} />
+            <Route path="/staff" component={StaffPage} />
+            <Route component={NotFoundPage} />
+          </Switch>
+        </Layout>
+      </FinderProvider>
+    </LibraryConfigGate>
   );
 }
 

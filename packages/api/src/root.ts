@@ -2,6 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { adminRouter } from "./routers/admin";
 import { authRouter } from "./routers/auth";
 import { branchesRouter } from "./routers/branches";
+import { configRouter } from "./routers/config";
 import { healthProcedure } from "./routers/health";
 import { notificationsRouter } from "./routers/notifications";
 import { reservationsRouter } from "./routers/reservations";
@@ -11,6 +12,7 @@ import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
   health: healthProcedure,
+  config: configRouter,
   auth: authRouter,
   branches: branchesRouter,
   seats: seatsRouter,

@@ -66,7 +66,13 @@ export function FinderPage() {
         <p className="sr-only" role="status" aria-live="polite">
           {seats.isSuccess ? `${shown.length} seats shown` : ""}
         </p>
-        {!range ? null : seats.isPending ? (
+        {!window.ok ? (
+          <Empty>
+            <p className="window-problem">
+              No seats shown: this window cannot be booked. Change the date or times above.
+            </p>
+          </Empty>
+        ) : !range ? null : seats.isPending ? (
           <Loading label="Loading seats…" />
         ) : seats.isError ? (
           <ErrorState error={seats.error} retry={() => seats.refetch()} />

@@ -4,7 +4,7 @@ import { toast } from "sonner";
 import { Empty, ErrorState, Loading } from "../components/States";
 import { describeNotification } from "../features/notifications/describe";
 import { errorMessage } from "../lib/errors";
-import { formatDay, formatTime } from "../lib/time";
+import { formatDateTime } from "../lib/time";
 import { useTRPC } from "../lib/trpc";
 
 export function NotificationsPage() {
@@ -51,9 +51,7 @@ export function NotificationsPage() {
                 {!n.readAt && <strong>New: </strong>}
                 {describeNotification(n)}
               </p>
-              <p className="muted">
-                {formatDay(n.createdAt)} {formatTime(n.createdAt)}
-              </p>
+              <p className="muted">{formatDateTime(n.createdAt)}</p>
               {!n.readAt && (
                 <button
                   type="button"

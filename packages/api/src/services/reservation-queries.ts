@@ -24,6 +24,8 @@ export interface MyReservationView extends ReservationView {
   /** The check-in window under the server's configuration, so clients need not guess it. */
   checkInOpensAt: string;
   checkInClosesAt: string;
+  /** Why the library cancelled it (staff or maintenance), from the student's notification. */
+  cancelReason: string | null;
 }
 
 /**
@@ -37,6 +39,14 @@ export const iso = (expr: SQL): SQL =>
 export const col = (name: string): SQL => sql.raw(name);
 
 /**
+ * The reason is only kept in the RESERVATION_CANCELLED notification the library sent; it is looked
+ * up for cancelled rows alone (CASE skips the subquery otherwise), over the user's notification index.
+ */
+const cancelReason = sql`case when r.status = 'CANCELLED' then (select n.payload->>'reason'
+    from notifications n where n.user_id = r.user_id and n.type = 'RESERVATION_CANCELLED'
+    and n.payload->>'reservationId' = r.id::text order by n.id desc limit 1) end`;
+
+/**
  * The select list and joins of a MyReservationView, named and typed as the wire shape, so rows
  * go out as they come back. The check-in window is checkInWindow's minute arithmetic (exact on
  * timestamptz), and the branch name comes from a join, not a correlated subquery per row.
@@ -48,7 +58,8 @@ function selectMyReservations(rules: BookingRules): SQL {
     ${iso(col("r.created_at"))} as "createdAt",
     ${iso(sql`r.start_time - ${rules.checkInEarlyMinutes}::int * interval '1 minute'`)} as "checkInOpensAt",
     ${iso(sql`r.start_time + ${rules.graceMinutes}::int * interval '1 minute'`)} as "checkInClosesAt",
-    s.code as "seatCode", b.name as branch, s.area, s.has_power as "hasPower", s.has_monitor as "hasMonitor"
+    s.code as "seatCode", b.name as branch, s.area, s.has_power as "hasPower", s.has_monitor as "hasMonitor",
+    ${cancelReason} as "cancelReason"
     from reservations r join seats s on s.id = r.seat_id join branches b on b.id = s.branch_id`;
 }
 

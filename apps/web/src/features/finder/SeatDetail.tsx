@@ -4,10 +4,12 @@ import { Link } from "wouter";
 import { Amenities } from "../../components/Icons";
 import { ErrorState, Loading } from "../../components/States";
 import { errorCode, errorMessage } from "../../lib/errors";
-import { formatRange, startOfDay } from "../../lib/time";
+import { formatRange, nextDayStart, startOfDay } from "../../lib/time";
 import { useTRPC } from "../../lib/trpc";
 import { type Seat, TILE_LABEL, type TileState } from "../../lib/types";
 import { JoinWaitlistButton } from "../waitlist/JoinWaitlistButton";
+import { ownConflictSeat } from "./conflicts";
+import { OwnConflict } from "./OwnConflict";
 import { Suggestions } from "./Suggestions";
 import { Timeline } from "./Timeline";
 import { useBook } from "./useBook";
@@ -29,7 +31,7 @@ export function SeatDetail({ seat, state, window, onClose, onSelect }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const [conflict, setConflict] = useState<string | null>(null);
   const dayStart = startOfDay(new Date(window.startTime));
-  const dayEnd = new Date(dayStart.getTime() + 24 * 60 * 60_000);
+  const dayEnd = nextDayStart(dayStart);
   const detail = useQuery(trpc.seats.get.queryOptions({ id: seat.id }));
   const day = useQuery(
     trpc.seats.availability.queryOptions({
@@ -59,6 +61,7 @@ export function SeatDetail({ seat, state, window, onClose, onSelect }: Props) {
   };
   const otherError = book.error && errorCode(book.error) !== "CONFLICT" ? errorMessage(book.error) : null;
   const maintenance = (detail.data?.status ?? seat.status) !== "ACTIVE";
+  const ownSeat = conflict ? ownConflictSeat(conflict) : null;
 
   return (
     <dialog ref={ref} className="seat-detail" aria-labelledby="seat-detail-title" onClose={onClose}>
@@ -83,7 +86,7 @@ export function SeatDetail({ seat, state, window, onClose, onSelect }: Props) {
       ) : day.isError ? (
         <ErrorState error={day.error} retry={() => day.refetch()} />
       ) : (
-        <Timeline dayStart={dayStart} busy={day.data.busy} window={window} />
+        <Timeline dayStart={dayStart} dayEnd={dayEnd} busy={day.data.busy} window={window} />
       )}
 
       {maintenance ? (
@@ -92,15 +95,19 @@ export function SeatDetail({ seat, state, window, onClose, onSelect }: Props) {
         <p className="notice">
           This seat is yours for (part of) this time. <Link href="/reservations">Go to My reservations</Link>
         </p>
+      ) : state === "busy" ? (
+        // Booking a seat that is taken for the window can only fail: the waitlist is the way in.
+        <div className="actions">
+          <p className="muted">
+            This seat is taken for part of your window. Join the waitlist to be offered it if it frees up.
+          </p>
+          <JoinWaitlistButton target={{ seatId: seat.id, label: `seat ${seat.code}` }} window={window} />
+        </div>
       ) : (
         <div className="actions">
-          {state === "busy" && <p className="muted">This seat is taken for part of your window.</p>}
           <button type="button" className="primary" disabled={book.isPending} onClick={() => bookSeat(seat)}>
             {book.isPending ? "Booking…" : "Book"}
           </button>
-          {state === "busy" && (
-            <JoinWaitlistButton target={{ seatId: seat.id, label: `seat ${seat.code}` }} window={window} />
-          )}
         </div>
       )}
       {otherError && (
@@ -115,7 +122,18 @@ export function SeatDetail({ seat, state, window, onClose, onSelect }: Props) {
           </p>
         </div>
       )}
-      {conflict && <Suggestions seat={seat} window={window} pending={book.isPending} onBook={bookSeat} />}
+      {conflict &&
+        (ownSeat ? (
+          <OwnConflict
+            seat={seat}
+            ownSeatCode={ownSeat}
+            window={window}
+            pending={book.isPending}
+            onBook={bookSeat}
+          />
+        ) : (
+          <Suggestions seat={seat} window={window} pending={book.isPending} onBook={bookSeat} />
+        ))}
     </dialog>
   );
 }

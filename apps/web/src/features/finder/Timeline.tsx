@@ -1,18 +1,19 @@
-import { formatTime } from "../../lib/time";
+import { formatTime, libraryZone } from "../../lib/time";
 import type { BusyInterval } from "../../lib/types";
 
 interface Props {
   dayStart: Date;
+  /** The next midnight, library time (a day is 23 or 25 hours long when the clocks change). */
+  dayEnd: Date;
   busy: BusyInterval[];
   window: { startTime: string; endTime: string } | null;
 }
 
-const DAY_MS = 24 * 60 * 60_000;
-
 /** A day bar with busy blocks, and the same facts as a list for screen readers and small screens. */
-export function Timeline({ dayStart, busy, window }: Props) {
+export function Timeline({ dayStart, dayEnd, busy, window }: Props) {
   const from = dayStart.getTime();
-  const pos = (iso: string) => Math.min(100, Math.max(0, ((new Date(iso).getTime() - from) / DAY_MS) * 100));
+  const length = dayEnd.getTime() - from;
+  const pos = (iso: string) => Math.min(100, Math.max(0, ((new Date(iso).getTime() - from) / length) * 100));
   const block = (start: string, end: string) => ({
     left: `${pos(start)}%`,
     width: `${Math.max(0.5, pos(end) - pos(start))}%`,
@@ -37,7 +38,7 @@ export function Timeline({ dayStart, busy, window }: Props) {
       {busy.length === 0 ? (
         <p className="muted">No bookings on this seat that day.</p>
       ) : (
-        <ul className="busy-list" aria-label="Booked times">
+        <ul className="busy-list" aria-label={`Booked times, ${libraryZone()}`}>
           {busy.map((b) => (
             <li key={b.startTime}>
               {formatTime(b.startTime)}–{formatTime(b.endTime)} {b.mine ? "(yours)" : "(booked)"}

@@ -1,21 +1,24 @@
 import { useId, useMemo } from "react";
-import { dateValue } from "../../lib/time";
+import { libraryConfig } from "../../lib/libraryConfig";
+import { addDays, dateValue, libraryZone } from "../../lib/time";
 import { useFinder } from "./finderState";
 
-/** Bookable days: today up to 14 days ahead (the server's default; it has the final word). */
-const MAX_ADVANCE_DAYS = 14;
-
-/** Date and time window; 15-minute steps match how the library books seats. */
+/**
+ * Date and time window in library time; 15-minute steps match how the library books seats.
+ * Bookable days: today (library time) up to the server's booking horizon.
+ */
 export function WindowPicker() {
   const { fields, setFields, window } = useFinder();
   const id = useId();
   const [min, max] = useMemo(() => {
-    const today = new Date();
-    return [dateValue(today), dateValue(new Date(today.getTime() + MAX_ADVANCE_DAYS * 24 * 60 * 60_000))];
+    const today = dateValue(new Date());
+    return [today, addDays(today, libraryConfig().maxAdvanceDays)];
   }, []);
   return (
     <fieldset className="window-picker">
-      <legend>When</legend>
+      <legend>
+        When <span className="zone-note">(times in {libraryZone()})</span>
+      </legend>
       <div className="row">
         <div className="field">
           <label htmlFor={`${id}-date`}>Date</label>

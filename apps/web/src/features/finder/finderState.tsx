@@ -1,5 +1,8 @@
 import { createContext, type ReactNode, useContext, useMemo, useState } from "react";
-import { combine, dateValue, defaultWindow, timeValue } from "../../lib/time";
+import { libraryConfig } from "../../lib/libraryConfig";
+import { dateValue, defaultWindow, timeValue } from "../../lib/time";
+import { useNow } from "../../lib/useNow";
+import { type CheckedWindow, checkWindow } from "./window";
 
 export interface Filters {
   branch: string;
@@ -21,7 +24,7 @@ interface FinderState {
   filters: Filters;
   setFilters: (f: Filters) => void;
   /** The chosen window as ISO strings, or an explanation of why it is not usable. */
-  window: { ok: true; startTime: string; endTime: string } | { ok: false; problem: string };
+  window: CheckedWindow;
   selectedSeat: number | null;
   setSelectedSeat: (id: number | null) => void;
 }
@@ -45,14 +48,13 @@ export function FinderProvider({ children }: { children: ReactNode }) {
   });
   const [selectedSeat, setSelectedSeat] = useState<number | null>(null);
 
-  const window = useMemo<FinderState["window"]>(() => {
-    const start = combine(fields.date, fields.from);
-    let end = combine(fields.date, fields.to);
-    if (!start || !end) return { ok: false, problem: "Choose a date, a start and an end time." };
-    // "22:00 → 01:00" means past midnight, not a negative window.
-    if (end <= start) end = new Date(end.getTime() + 24 * 60 * 60_000);
-    return { ok: true, startTime: start.toISOString(), endTime: end.toISOString() };
-  }, [fields]);
+  // A window left open in a tab drifts into the past: re-checked every half minute.
+  const now = useNow(30_000);
+  const checked = checkWindow(fields, now, libraryConfig());
+  const key = checked.ok ? `${checked.startTime}/${checked.endTime}` : checked.problem;
+  // Same verdict, same object: the seat queries and memos below keep their identity between ticks.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for `checked`
+  const window = useMemo<CheckedWindow>(() => checked, [key]);
 
   const value = useMemo(
     () => ({ fields, setFields, filters, setFilters, window, selectedSeat, setSelectedSeat }),

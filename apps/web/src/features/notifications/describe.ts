@@ -20,8 +20,10 @@ export function describeNotification(n: Pick<AppNotification, "type" | "payload"
       return `You did not check in${when}, so the seat was released.`;
     case "CHECK_IN_REMINDER":
       return `Your reservation starts soon${when}. Remember to check in.`;
-    case "RESERVATION_CANCELLED":
-      return `Library staff cancelled your reservation${when}.`;
+    case "RESERVATION_CANCELLED": {
+      const reason = str(p.reason)?.trim().replace(/\.$/, "");
+      return `Library staff cancelled your reservation${when}.${reason ? ` Reason: ${reason}.` : ""}`;
+    }
     case "SEAT_AVAILABLE":
       return `A seat you are waiting for is available${when}.`;
     default:

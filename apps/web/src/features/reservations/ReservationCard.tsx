@@ -5,7 +5,9 @@ import { errorMessage } from "../../lib/errors";
 import { formatCountdown, formatRange } from "../../lib/time";
 import { useTRPC } from "../../lib/trpc";
 import type { Reservation } from "../../lib/types";
+import { ConfirmCancel } from "./ConfirmCancel";
 import { downloadIcs } from "./calendar";
+import { cancelledBecause } from "./cancelReason";
 import { checkInPhase } from "./checkInWindow";
 import { StatusBadge } from "./StatusBadge";
 
@@ -55,6 +57,9 @@ export function ReservationCard({ reservation: r, now }: Props) {
       <p className="muted">
         {r.branch} · {r.area}
       </p>
+      {r.status === "CANCELLED" && r.cancelReason && (
+        <p className="cancel-reason">{cancelledBecause(r.cancelReason)}</p>
+      )}
       {confirmed && !ended && (
         <p className="countdown" aria-live="off">
           {phase.phase === "before"
@@ -77,9 +82,11 @@ export function ReservationCard({ reservation: r, now }: Props) {
             </button>
           )}
           {confirmed && phase.phase !== "after" && (
-            <button type="button" disabled={busy} onClick={() => cancel.mutate({ id: r.id })}>
-              Cancel
-            </button>
+            <ConfirmCancel
+              question={`Cancel seat ${r.seatCode} for ${formatRange(r.startTime, r.endTime)}? This cannot be undone.`}
+              disabled={busy}
+              onConfirm={() => cancel.mutate({ id: r.id })}
+            />
           )}
           {r.status === "CHECKED_IN" && (
             <button

@@ -1,0 +1,31 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+import type { BookingRules } from "../config";
+import { publicProcedure } from "../trpc";
+
+/** What a client needs to show library time and check a window before asking the server. */
+export interface PublicConfig {
+  /** IANA zone the library's times are shown in (LIBRARY_TIMEZONE). */
+  timeZone: string;
+  minDurationMinutes: number;
+  maxDurationMinutes: number;
+  maxAdvanceDays: number;
+  pastToleranceMinutes: number;
+  checkInEarlyMinutes: number;
+  graceMinutes: number;
+}
+
+export function publicConfig(rules: BookingRules): PublicConfig {
+  return {
+    timeZone: rules.libraryTimezone,
+    minDurationMinutes: rules.minDurationMinutes,
+    maxDurationMinutes: rules.maxDurationMinutes,
+    maxAdvanceDays: rules.maxAdvanceDays,
+    pastToleranceMinutes: rules.pastToleranceMinutes,
+    checkInEarlyMinutes: rules.checkInEarlyMinutes,
+    graceMinutes: rules.graceMinutes,
+  };
+}
+
+export const configRouter = {
+  public: publicProcedure.query(({ ctx }) => publicConfig(ctx.config.rules)),
+} satisfies TRPCRouterRecord;
