@@ -83,7 +83,7 @@ const overlappingActive = async (own: DbHandle) =>
     )
   )[0]?.n;
 
-describe.skipIf(!baseUrl)("the server on Postgres when connections drop", () => {
+describe.skipIf(!baseUrl)("the server on a small Postgres pool", () => {
   let admin: DbHandle;
   beforeAll(async () => {
     admin = await createDatabase({ databaseUrl: baseUrl, poolSize: 1 });
@@ -190,6 +190,36 @@ describe.skipIf(!baseUrl)("the server on Postgres when connections drop", () => 
       expect(winners[0]?.n).toBe(5);
       expect(await overlappingActive(own)).toBe(0);
       expect(running.child.exitCode).toBeNull();
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
+
+  it("boots with DB_POOL_SIZE=1 (migrations and seed do not wait on the pool) and books a seat", async () => {
+    const server = await bootOnFreshDatabase(admin, 1);
+    const { url, own } = server;
+    try {
+      expect(server.running.output()).not.toMatch(/"level":50/);
+      const tokens: string[] = [];
+      for (const studentId of ["S2021001", "S2021002"]) {
+        const r = await call(url, "auth.login", { studentId, password: "password123" });
+        expect(r.status).toBe(200);
+        tokens.push(r.body.result?.data?.token ?? "");
+      }
+      // Both at once through the one connection: one wins, the other is told so.
+      const start = tomorrowAt(9);
+      const input = {
+        seatId: 12,
+        startTime: start.toISOString(),
+        endTime: addMinutes(start, 90).toISOString(),
+      };
+      const results = await Promise.all(tokens.map((t) => call(url, "reservations.create", input, t)));
+      expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+      const rows = await query<{ id: number }>(
+        own,
+        sql`select id from reservations where seat_id = 12 and status = 'CONFIRMED'`,
+      );
+      expect(rows.map((r) => r.id)).toEqual([results.find((r) => r.status === 200)?.body.result?.data?.id]);
     } finally {
       await server.stop();
     }
