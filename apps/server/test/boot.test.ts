@@ -1,17 +1,12 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createTestDatabase, testEnv as dbTestEnv } from "@dlsms/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, launch, launchOnFreePort, waitHealthy } from "./process";
 
 // The real entry point as an operator runs it: boot on PGlite, SIGTERM, boot again on the same
 // DATA_DIR and find the data still there.
-const serverDir = fileURLToPath(new URL("..", import.meta.url));
-const tsx = join(serverDir, "node_modules", ".bin", "tsx");
-
 let dataDir: string;
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "dlsms-boot-"));
@@ -19,55 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
-    });
-  });
-}
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function launch(env: Record<string, string>): Running {
-  let output = "";
-  // A clean environment: no DATABASE_URL/REDIS_URL leaking in from CI, so this is the PGlite path.
-  const child = spawn(tsx, ["src/main.ts"], {
-    cwd: serverDir,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.on("data", (d) => {
-    output += String(d);
-  });
-  child.stderr?.on("data", (d) => {
-    output += String(d);
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitHealthy(url: string, running: Running): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (running.child.exitCode !== null) throw new Error(`server exited early:\n${running.output()}`);
-    try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`server never became healthy:\n${running.output()}`);
-}
 
 async function call(url: string, path: string, input: unknown) {
   const res = await fetch(`${url}/trpc/${path}`, {
@@ -141,18 +87,13 @@ describe.runIf(dbTestEnv.DATABASE_URL && dbTestEnv.REDIS_URL)("WORKERS > 1 (Post
   it("supervises that many server processes on one port and stops them all on SIGTERM", async () => {
     const database = await createTestDatabase({ poolSize: 2 });
     try {
-      const port = await freePort();
-      const url = `http://127.0.0.1:${port}`;
-      const running = launch({
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        GRPC_PORT: "off",
+      const running = await launchOnFreePort({
         WORKERS: "2",
         DATABASE_URL: database.url ?? "",
         REDIS_URL: dbTestEnv.REDIS_URL ?? "",
-        REDIS_NAMESPACE: `boot-${port}`,
-        BCRYPT_COST: "4",
+        REDIS_NAMESPACE: `boot-${database.url?.split("/").pop()}`,
       });
+      const { url } = running;
       await waitHealthy(url, running);
       for (let i = 0; i < 100 && running.output().split("DL-SMS listening").length < 3; i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));

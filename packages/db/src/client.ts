@@ -20,9 +20,11 @@ export interface DbHandle {
   location: string;
   /**
    * Runs fn while holding a cluster-wide lock (a Postgres session advisory lock), so several
-   * instances starting at once migrate and seed once. PGlite has one client: no lock needed.
+   * instances starting at once migrate and seed once. On Postgres fn gets a database on the one
+   * extra connection that holds the lock, so work under it never waits for the pool (a pool of
+   * one would wait on itself). PGlite has one client: no lock needed, fn gets `db`.
    */
-  withExclusiveLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
+  withExclusiveLock<T>(key: number, fn: (db: Database) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -73,30 +75,30 @@ function alwaysPrepared<T extends postgres.Sql | postgres.TransactionSql>(client
   });
 }
 
+const overPostgres = (client: postgres.Sql) =>
+  drizzlePostgres({ client: alwaysPrepared(client), schema }) as unknown as Database;
+
 export async function createDatabase(options: DatabaseOptions): Promise<DbHandle> {
-  if (options.databaseUrl) {
-    const client = postgres(options.databaseUrl, {
-      max: options.poolSize ?? 10,
-      onnotice: () => {},
-      // Timestamps are timestamptz; let drizzle map them to Date.
-      connection: { application_name: "dlsms" },
-    });
-    const db = drizzlePostgres({ client: alwaysPrepared(client), schema }) as unknown as Database;
+  const { databaseUrl } = options;
+  if (databaseUrl) {
+    const connect = (max: number) =>
+      postgres(databaseUrl, { max, onnotice: () => {}, connection: { application_name: "dlsms" } });
+    const client = connect(options.poolSize ?? 10);
     return {
-      db,
+      db: overPostgres(client),
       kind: "postgres",
-      location: redactUrl(options.databaseUrl),
+      location: redactUrl(databaseUrl),
       async withExclusiveLock(key, fn) {
-        const conn = await client.reserve();
+        // A pool of one connection: everything under the lock runs on the session that holds it.
+        const own = connect(1);
         try {
-          await conn`select pg_advisory_lock(${key})`;
-          try {
-            return await fn();
-          } finally {
-            await conn`select pg_advisory_unlock(${key})`;
-          }
+          await own`select pg_advisory_lock(${key})`;
+          const result = await fn(overPostgres(own));
+          await own`select pg_advisory_unlock(${key})`;
+          return result;
         } finally {
-          conn.release();
+          // Ending the session also drops the lock when fn failed.
+          await own.end({ timeout: 5 });
         }
       },
       close: () => client.end({ timeout: 5 }),
@@ -111,7 +113,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<DbHandle
     db,
     kind: "pglite",
     location: dataDir,
-    withExclusiveLock: (_key, fn) => fn(),
+    withExclusiveLock: (_key, fn) => fn(db),
     close: () => client.close(),
   };
 }

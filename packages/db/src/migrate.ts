@@ -21,12 +21,12 @@ export async function migrateAndSeed(
   seed: SeedOptions | false,
 ): Promise<{ seeded: boolean }> {
   const config: MigrationConfig = { migrationsFolder: MIGRATIONS_FOLDER };
-  return handle.withExclusiveLock(MIGRATION_LOCK_KEY, async () => {
+  return handle.withExclusiveLock(MIGRATION_LOCK_KEY, async (db) => {
     if (handle.kind === "pglite") {
-      await migratePglite(handle.db as unknown as PgliteDatabase, config);
+      await migratePglite(db as unknown as PgliteDatabase, config);
     } else {
-      await migratePostgres(handle.db as unknown as PostgresJsDatabase, config);
+      await migratePostgres(db as unknown as PostgresJsDatabase, config);
     }
-    return { seeded: seed ? await seedSampleData(handle.db, seed) : false };
+    return { seeded: seed ? await seedSampleData(db, seed) : false };
   });
 }

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateAndSeed } from "../src/migrate";
+import { rowsOf } from "../src/rows";
 import { createTestDatabase, type TestDatabase } from "../src/testing";
 
 let t: TestDatabase;
@@ -43,6 +44,20 @@ describe(`migrations and seed (${process.env.DATABASE_URL ? "postgres" : "pglite
     const [n] = await rows<{ n: number }>(sql`select count(*)::int as n from seats`);
     expect(n?.n).toBe(50);
   });
+
+  it("migrates and seeds on a pool of one, whose connection stays free for queries meanwhile", async () => {
+    const one = await createTestDatabase({ poolSize: 1 });
+    try {
+      const [again, seats] = await Promise.all([
+        migrateAndSeed(one, { adminPassword: "x", bcryptCost: 4 }),
+        one.db.execute(sql`select count(*)::int as n from seats`),
+      ]);
+      expect(again.seeded).toBe(false);
+      expect(rowsOf<{ n: number }>(seats)[0]?.n).toBe(50);
+    } finally {
+      await one.destroy();
+    }
+  }, 60_000);
 
   it("new rows get ids after the seeded ones", async () => {
     const [row] = await rows<{ id: number }>(
