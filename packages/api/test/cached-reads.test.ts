@@ -10,7 +10,6 @@ import {
   LISTING_TTL_SECONDS,
   seatsListingKey,
 } from "../src/services/listing-cache";
-import type { SeatView } from "../src/services/views";
 import { createTestApi, type TestApi } from "../src/testing";
 import { cacheWith, callerWith, dayAt, slot } from "./helpers";
 
