@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // The real entry point as an operator runs it, in a child process: a crash there is an exit
@@ -30,7 +30,7 @@ export function launch(env: Record<string, string>): Running {
   // A clean environment: no DATABASE_URL/REDIS_URL leaking in from CI unless the test passes them.
   const child = spawn(tsx, ["src/main.ts"], {
     cwd: serverDir,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    env: { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (d) => {

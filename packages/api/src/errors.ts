@@ -16,10 +16,8 @@ export class DomainError extends Error {
     readonly code: DomainErrorCode,
     message: string,
   ) {
-    // An expected outcome (a lost race, a broken rule), not a bug: no call stack. Collecting the
-    // frames was ~3 % of the server's CPU in the hot-seat storm (--cpu-prof), where most calls
-    // lose; and tRPC reads `stack` of every error a procedure throws, which formatted through
-    // tsx's source maps cost ~5 % more.
+    // An expected outcome (a lost race, a broken rule), not a bug: no call stack, which costs
+    // CPU where most calls lose, as in a rush for one seat (docs/performance-log.md).
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     super(message);

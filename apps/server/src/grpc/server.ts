@@ -42,9 +42,8 @@ export async function startGrpcServer(options: GrpcDoorOptions): Promise<GrpcDoo
     connect: false,
     readMaxBytes: options.readMaxBytes ?? 1_048_576,
     // Answers go out uncompressed, as the original's grpcio server sends them by default
-    // (compressed requests are still accepted). Gzipping every ~10 KB seat list was the largest
-    // single cost in --cpu-prof of gRPC seat discovery, and the client paid again to inflate it:
-    // on a library's LAN the bytes are cheaper than the CPU.
+    // (compressed requests are still accepted): on a library's LAN the bytes are cheaper than
+    // gzipping every seat list here and inflating it again in the client (docs/performance-log.md).
     compressMinBytes: Number.POSITIVE_INFINITY,
     contextValues: (req) => createContextValues().set(peerAddress, req.socket.remoteAddress ?? "unknown"),
     routes: (router) => {

@@ -47,9 +47,8 @@ export async function signToken(
 export type VerifyResult = { ok: true; user: SessionUser } | { ok: false; reason: "expired" | "invalid" };
 
 /**
- * Tokens that already verified, per secret. --cpu-prof of the server under cached reads showed
- * jose's WebCrypto path (key import, AbortSignal/transferable plumbing, HMAC on the threadpool)
- * at ~12 % of the event loop, for the same few tokens again and again. A token's claims cannot
+ * Tokens that already verified, per secret: jose's WebCrypto path is costly per call and the same
+ * few tokens come again and again (docs/performance-log.md). A token's claims cannot
  * change, so a verified one stays good until its `exp`, which is still checked on every hit.
  */
 // Keyed by the token alone (with the secret it verified under beside it): building a
