@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ClientRequest, FinderWindow } from "./client-requests";
+import type { ClientRequest } from "./client-requests";
 import { type BenchContext, type ScenarioResult, warmAndMeasure } from "./context";
 import { runHttp } from "./load";
 import { startCeiling } from "./processes";
@@ -35,7 +35,7 @@ export function variedWindow(branchNames: string[]) {
 }
 
 /** Fetches the real answer once, then measures a bare node:http server serving those bytes. */
-export async function bareCeiling(ctx: BenchContext, request: ClientRequest, label: string) {
+async function bareCeiling(ctx: BenchContext, request: ClientRequest, label: string) {
   const { path } = request;
   const res = await fetch(`${ctx.server.url}${path}`, { headers: request.headers });
   if (!res.ok) throw new Error(`${path} answered ${res.status}`);
@@ -59,25 +59,35 @@ export async function bareCeiling(ctx: BenchContext, request: ClientRequest, lab
 
 export const token = (ctx: BenchContext) => pick(ctx.campus.users).token;
 
-export async function discoveryCached(ctx: BenchContext): Promise<ScenarioResult> {
-  const windows = popularRequests(ctx);
-  const { measurement, serverCores, clientCores } = await warmAndMeasure(ctx, {
-    next: () => ctx.requests.seats(token(ctx), pick(windows)),
-  });
-  const ceiling = await bareCeiling(
-    ctx,
-    ctx.requests.seats(token(ctx), windows[0] as FinderWindow),
-    "discovery",
-  );
+/** A read measured against a bare node:http server answering the same bytes, in the same run. */
+export async function againstBareNode(
+  ctx: BenchContext,
+  scenario: Pick<ScenarioResult, "id" | "title" | "reference"> & { notes?: ScenarioResult["notes"] },
+  next: () => ClientRequest,
+): Promise<ScenarioResult> {
+  const { measurement, serverCores, clientCores } = await warmAndMeasure(ctx, { next });
+  const ceiling = await bareCeiling(ctx, next(), scenario.id);
   return {
-    id: "discovery-cached",
-    title: "seats.list from the typed client (httpBatchLink defaults), popular windows",
+    ...scenario,
     measurement,
     serverCores,
     ceiling: { label: "bare node:http, same bytes", measurement: ceiling.measurement },
-    reference: REFERENCE.discovery,
-    notes: { responseBytes: ceiling.bytes, windows: windows.length, clientCores },
+    notes: { responseBytes: ceiling.bytes, ...scenario.notes, clientCores },
   };
+}
+
+export function discoveryCached(ctx: BenchContext): Promise<ScenarioResult> {
+  const windows = popularRequests(ctx);
+  return againstBareNode(
+    ctx,
+    {
+      id: "discovery-cached",
+      title: "seats.list from the typed client (httpBatchLink defaults), popular windows",
+      reference: REFERENCE.discovery,
+      notes: { windows: windows.length },
+    },
+    () => ctx.requests.seats(token(ctx), pick(windows)),
+  );
 }
 
 export async function discoveryUncached(ctx: BenchContext): Promise<ScenarioResult> {
@@ -100,20 +110,12 @@ export async function discoveryUncached(ctx: BenchContext): Promise<ScenarioResu
   };
 }
 
-export async function branchesList(ctx: BenchContext): Promise<ScenarioResult> {
-  const { measurement, serverCores } = await warmAndMeasure(ctx, {
-    next: () => ctx.requests.branches(token(ctx)),
-  });
-  const ceiling = await bareCeiling(ctx, ctx.requests.branches(token(ctx)), "branches");
-  return {
-    id: "branches",
-    title: "branches.list from the typed client",
-    measurement,
-    serverCores,
-    ceiling: { label: "bare node:http, same bytes", measurement: ceiling.measurement },
-    reference: REFERENCE.branches,
-    notes: { responseBytes: ceiling.bytes },
-  };
+export function branchesList(ctx: BenchContext): Promise<ScenarioResult> {
+  return againstBareNode(
+    ctx,
+    { id: "branches", title: "branches.list from the typed client", reference: REFERENCE.branches },
+    () => ctx.requests.branches(token(ctx)),
+  );
 }
 
 export async function myReservations(ctx: BenchContext): Promise<ScenarioResult> {

@@ -1,6 +1,6 @@
-import { type ClientRequest, spaSeatDetail } from "./client-requests";
-import { type BenchContext, type ScenarioResult, warmAndMeasure } from "./context";
-import { bareCeiling, token } from "./scenarios-http";
+import { spaSeatDetail } from "./client-requests";
+import type { BenchContext, ScenarioResult } from "./context";
+import { againstBareNode, token } from "./scenarios-http";
 import { pick, utcMidnight } from "./workload";
 
 const QUARTER_MS = 15 * 60_000;
@@ -17,24 +17,17 @@ function finderWindows(count: number) {
   }));
 }
 
-export async function spaFinder(ctx: BenchContext): Promise<ScenarioResult> {
+export function spaFinder(ctx: BenchContext): Promise<ScenarioResult> {
   const windows = finderWindows(2);
-  const { measurement, serverCores, clientCores } = await warmAndMeasure(ctx, {
-    next: () => ctx.requests.finder(token(ctx), pick(windows)),
-  });
-  const ceiling = await bareCeiling(
+  return againstBareNode(
     ctx,
-    ctx.requests.finder(token(ctx), windows[0] as (typeof windows)[0]),
-    "finder",
+    {
+      id: "spa-finder",
+      title: "the SPA's finder, first load (one batch: notifications, mine, branches, seats)",
+      notes: { windows: windows.length },
+    },
+    () => ctx.requests.finder(token(ctx), pick(windows)),
   );
-  return {
-    id: "spa-finder",
-    title: "the SPA's finder, first load (one batch: notifications, mine, branches, seats)",
-    measurement,
-    serverCores,
-    ceiling: { label: "bare node:http, same bytes", measurement: ceiling.measurement },
-    notes: { responseBytes: ceiling.bytes, windows: windows.length, clientCores },
-  };
 }
 
 /** A seat's dialog: the seat and its busy intervals over tomorrow, for any bookable seat. */
@@ -43,25 +36,17 @@ export async function spaSeatDetailOpen(ctx: BenchContext): Promise<ScenarioResu
   const day = { from: new Date(from).toISOString(), to: new Date(from + 24 * 3_600_000).toISOString() };
   const seats = ctx.campus.seatIds.slice(0, 200);
   // Recorded once per seat through the SPA's link; only the token differs between students.
-  const recorded = new Map<number, ClientRequest>(
-    await Promise.all(
-      seats.map(async (seatId) => [seatId, await spaSeatDetail("T", seatId, day.from, day.to)] as const),
-    ),
+  const recorded = await Promise.all(seats.map((seatId) => spaSeatDetail("T", seatId, day.from, day.to)));
+  return againstBareNode(
+    ctx,
+    {
+      id: "spa-seat-detail",
+      title: "the SPA's seat dialog (one batch: seats.get, seats.availability)",
+      notes: { seats: seats.length },
+    },
+    () => {
+      const r = pick(recorded);
+      return { ...r, headers: { ...r.headers, authorization: `Bearer ${token(ctx)}` } };
+    },
   );
-  const request = (seatId: number): ClientRequest => {
-    const r = recorded.get(seatId) as ClientRequest;
-    return { ...r, headers: { ...r.headers, authorization: `Bearer ${token(ctx)}` } };
-  };
-  const { measurement, serverCores, clientCores } = await warmAndMeasure(ctx, {
-    next: () => request(pick(seats)),
-  });
-  const ceiling = await bareCeiling(ctx, request(seats[0] as number), "seat-detail");
-  return {
-    id: "spa-seat-detail",
-    title: "the SPA's seat dialog (one batch: seats.get, seats.availability)",
-    measurement,
-    serverCores,
-    ceiling: { label: "bare node:http, same bytes", measurement: ceiling.measurement },
-    notes: { responseBytes: ceiling.bytes, seats: seats.length, clientCores },
-  };
 }
