@@ -53,6 +53,7 @@ async function bootOnFreshDatabase(admin: DbHandle, poolSize: number): Promise<B
     LOG_LEVEL: "warn",
     // Every request here comes from 127.0.0.1.
     LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: "100000",
+    REGISTRATIONS_PER_IP_PER_HOUR: "100000",
   });
   const own = await createDatabase({ databaseUrl: dbUrl.toString(), poolSize: 1 });
   const stop = async () => {
