@@ -16,6 +16,13 @@ export interface TrpcHttpOptions {
 }
 
 /**
+ * tRPC's adapters answer a request they refuse before reading it (e.g. 415 for a body that is
+ * not JSON) with a JSON body but no content type, which fetch's Response then calls text/plain.
+ */
+const jsonErrors = ({ info, errors }: { info?: unknown; errors: unknown[] }) =>
+  info === undefined && errors.length > 0 ? { headers: { "content-type": "application/json" } } : {};
+
+/**
  * tRPC over HTTP. The calls our clients send (batched or not, JSON) run on the fast path
  * (trpc-fast-path.ts); everything else goes to one of tRPC's adapters by request shape. Requests
  * whose size is known up front (and bodies with a Content-Length, refused here with 413 when too
@@ -31,6 +38,7 @@ export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
     maxBodySize: options.maxBodySize,
     createContext: contextFor,
     onError: options.onError,
+    responseMeta: jsonErrors,
   });
   const listener = getRequestListener(
     // Mounted on a node:http (HTTP/1.1) server: the bindings' request is an IncomingMessage.
@@ -41,6 +49,7 @@ export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
         router: options.router,
         createContext: (): Promise<Context> => contextFor({ req: env.incoming as IncomingMessage }),
         onError: options.onError,
+        responseMeta: jsonErrors,
       }),
     { overrideGlobalObjects: false },
   );

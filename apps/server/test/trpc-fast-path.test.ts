@@ -168,6 +168,7 @@ describe("mutations as the SPA sends them (batched POST)", () => {
       type: "text/plain",
     });
     expect(wrongType.fast.status).toBe(415);
+    expect(wrongType.fast.headers["content-type"]).toBe("application/json");
     expect(wrongType.fast).toEqual(wrongType.adapter);
   });
 
