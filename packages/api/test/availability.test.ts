@@ -3,8 +3,8 @@ import { MAX_RESERVATION_HOURS, type ReservationStatus, reservations, SAMPLE_SEA
 import type { SeatsListInput } from "@dlsms/validators";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { listSeatsFromCatalogue } from "../src/services/branch-listing";
-import { busyIndexVersion, RELOAD_AFTER } from "../src/services/busy-index";
+import { listSeatsFromCatalogue } from "../src/read-models/branch-catalogue";
+import { busyIndexVersion, RELOAD_AFTER } from "../src/read-models/branch-occupancy";
 import { CATALOG_VERSION_KEY } from "../src/services/events";
 import { listSeats } from "../src/services/seats.service";
 import { createTestApi, type TestApi } from "../src/testing";
@@ -134,7 +134,7 @@ describe("seat availability in a branch listing", () => {
       { area: "No Such Area" },
     ];
     const deps = { db: api.database.db, cache: api.deps.cache };
-    // A third form: busy seats from this process's copy of each branch's reservations (busy-index.ts),
+    // A third form: busy seats from this process's copy of each branch's reservations (branch-occupancy.ts),
     // loaded under a version of its own cache once RELOAD_AFTER listings at that version went to SQL.
     const indexed = { db: api.database.db, cache: createMemoryCache() };
     const VERSION = 1;

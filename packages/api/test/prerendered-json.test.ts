@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { PrerenderedArrayBuilder, prerenderedArrayBytes, prerenderedSequence } from "../src/prerendered-json";
+import {
+  PrerenderedArrayBuilder,
+  prerenderedArrayBytes,
+  prerenderedSequence,
+} from "../src/read-models/prerendered-json";
 
 const seat = (id: number, area: string, available: boolean) => ({
   id,

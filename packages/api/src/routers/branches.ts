@@ -1,5 +1,5 @@
 import type { TRPCRouterRecord } from "@trpc/server";
-import { listingReads, readListing } from "../cached-reads";
+import { listingReads, readListing } from "../read-models/listing-reads";
 import { protectedProcedure } from "../trpc";
 
 export const branchesRouter = {

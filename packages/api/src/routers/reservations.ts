@@ -1,15 +1,15 @@
 import { createReservationInput, idInput, myReservationsInput } from "@dlsms/validators";
 import type { TRPCRouterRecord } from "@trpc/server";
+import { lostRacesForBooking } from "../read-models/known-losses";
+import { cachedMyReservations } from "../read-models/student-reservations";
 import { withEffects } from "../services/events";
-import { lostRacesForBooking } from "../services/lost-races";
-import { cachedMyReservations } from "../services/my-reservations-cache";
 import * as service from "../services/reservations.service";
 import { protectedProcedure } from "../trpc";
 
 export const reservationsRouter = {
   create: protectedProcedure.input(createReservationInput).mutation(({ ctx, input }) =>
     withEffects(ctx, async (effects) => {
-      // The seats version is read before the attempt: see lost-races.ts.
+      // The seats version is read before the attempt: see known-losses.ts.
       const lostRaces = await lostRacesForBooking(ctx.cache, input.seatId);
       const reservation = await service.createReservation(
         ctx.db,
@@ -24,7 +24,7 @@ export const reservationsRouter = {
   ),
   mine: protectedProcedure
     .input(myReservationsInput)
-    // Through this process's per-user copy, checked against the seats version (my-reservations-cache.ts).
+    // Through this process's per-user copy, checked against the seats version (student-reservations.ts).
     .query(({ ctx, input }) =>
       cachedMyReservations(ctx, ctx.user.id, input?.upcomingOnly ?? false, ctx.config.rules),
     ),

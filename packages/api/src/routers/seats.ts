@@ -3,7 +3,7 @@ import { branches, seats } from "@dlsms/db";
 import { seatAvailabilityInput, seatGetInput, seatsListInput, seatsOnChangeInput } from "@dlsms/validators";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { eq } from "drizzle-orm";
-import { listingReads, readListing } from "../cached-reads";
+import { listingReads, readListing } from "../read-models/listing-reads";
 import { SEAT_CHANGES_CHANNEL, type SeatChangeMessage, type SeatChangeReason } from "../services/events";
 import { getSeat, seatAvailability } from "../services/seats.service";
 import { protectedProcedure } from "../trpc";

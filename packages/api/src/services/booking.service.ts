@@ -3,10 +3,10 @@ import type { CreateReservationInput } from "@dlsms/validators";
 import { and, eq } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { Conflict, NotFound, RuleViolation } from "../errors";
+import type { Attempt, LostRacesAt } from "../read-models/known-losses";
 import { addMinutes, formatForPeople, parseLibraryTime } from "../time";
 import { activeOverlapping } from "./availability";
 import { type AttemptRow, bookingStatements } from "./booking-batches";
-import type { Attempt, LostRacesAt } from "./lost-races";
 import type { ReservationView } from "./views";
 
 /** The booking rules that need no database: each violation says what to change. */

@@ -130,7 +130,7 @@ export async function setSeatStatus(
       .returning({ id: seats.id, code: seats.code });
     if (!seat) throw new NotFound(`Seat ${input.seatId} does not exist`);
     const result = { seatId: seat.id, status: input.status, until: isoOrNull(until), reason };
-    // The status is part of the seat catalogue listings are made from (branch-listing.ts).
+    // The status is part of the seat catalogue listings are made from (branch-catalogue.ts).
     effects.seat(seat.id, "maintenance", null).catalog();
     if (!closing) return { ...result, cancelled: 0 };
     const cancelled = await tx

@@ -1,7 +1,8 @@
 import type { SeatsListInput } from "@dlsms/validators";
-import type { ApiDeps } from "./context";
-import { listedFromProcessCopies, listSeatsFromCatalogue } from "./services/branch-listing";
-import { listBranches } from "./services/branches.service";
+import type { ApiDeps } from "../context";
+import { listBranches } from "../services/branches.service";
+import type { SeatView } from "../services/views";
+import { listedFromProcessCopies, listSeatsFromCatalogue } from "./branch-catalogue";
 import {
   BRANCHES_LISTING_KEY,
   cachedListing,
@@ -9,8 +10,7 @@ import {
   type ListingFormat,
   type LocalLoadCheck,
   seatsListingKey,
-} from "./services/listing-cache";
-import type { SeatView } from "./services/views";
+} from "./seat-listings";
 
 /** A cached listing: where it lives in the listing cache and how to load it on a miss. */
 export interface ListingRead<T> {

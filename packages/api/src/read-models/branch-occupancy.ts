@@ -2,9 +2,9 @@ import type { Cache } from "@dlsms/bus";
 import { type Database, MAX_RESERVATION_HOURS, rowsOf } from "@dlsms/db";
 import { sql } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
-import { LISTING_TTL_SECONDS } from "./listing-cache";
-import { ACTIVE_SQL } from "./reservation-queries";
-import { busySeatsOfBranch } from "./seats.service";
+import { ACTIVE_SQL } from "../services/reservation-queries";
+import { busySeatsOfBranch } from "../services/seats.service";
+import { LISTING_TTL_SECONDS } from "./seat-listings";
 
 /**
  * Which seats of a branch are busy during a window, answered from this process's copy of the
@@ -16,7 +16,7 @@ import { busySeatsOfBranch } from "./seats.service";
  * server (see docs/performance-log.md). A branch's active reservations change only when a
  * change bumps the seats version, so between changes every window can be answered from one copy.
  *
- * Freshness is the listing cache's argument (listing-cache.ts): the version passed in was read
+ * Freshness is the listing cache's argument (seat-listings.ts): the version passed in was read
  * after the request arrived, every change bumps it before it is acknowledged, and a copy is
  * tagged with a version read BEFORE the copy was loaded, so a copy tagged with the requester's
  * version holds every change the requester can have seen acknowledged. Copies also expire after
@@ -69,7 +69,7 @@ interface BranchState {
   reads: number;
 }
 
-// Bounded like the catalogue copies (branch-listing.ts): branch names come from requests.
+// Bounded like the catalogue copies (branch-catalogue.ts): branch names come from requests.
 const states = new WeakMap<Cache, LRUCache<string, BranchState>>();
 
 function branchState(cache: Cache, branch: string): BranchState {

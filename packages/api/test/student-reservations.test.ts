@@ -1,9 +1,9 @@
 import { createMemoryCache } from "@dlsms/bus";
 import type { Database } from "@dlsms/db";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { currentVersion } from "../src/read-models/seat-listings";
+import { cachedMyReservations } from "../src/read-models/student-reservations";
 import { CATALOG_VERSION_KEY, reservationsVersionKey, SEATS_VERSION_KEY } from "../src/services/events";
-import { currentVersion } from "../src/services/listing-cache";
-import { cachedMyReservations } from "../src/services/my-reservations-cache";
 import type { MyReservationView } from "../src/services/reservation-queries";
 import { createTestApi, type TestApi } from "../src/testing";
 import { at, dayAt, HOUR, insertReservation, MINUTE, slot } from "./helpers";

@@ -4,12 +4,12 @@ import type { SeatsListInput } from "@dlsms/validators";
 import { sql } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
 import type { BookingRules } from "../config";
-import { PrerenderedArrayBuilder, type PrerenderedSequence, prerenderedSequence } from "../prerendered-json";
-import { busyIndexServes, busySeatIds, busySeatIdsFromDatabase } from "./busy-index";
-import { CATALOG_VERSION_KEY } from "./events";
-import { LISTING_TTL_SECONDS, versionReader } from "./listing-cache";
-import { listSeats, resolveWindow } from "./seats.service";
-import type { SeatView } from "./views";
+import { CATALOG_VERSION_KEY } from "../services/events";
+import { listSeats, resolveWindow } from "../services/seats.service";
+import type { SeatView } from "../services/views";
+import { busyIndexServes, busySeatIds, busySeatIdsFromDatabase } from "./branch-occupancy";
+import { PrerenderedArrayBuilder, type PrerenderedSequence, prerenderedSequence } from "./prerendered-json";
+import { LISTING_TTL_SECONDS, versionReader } from "./seat-listings";
 
 /**
  * Seat listings of one branch from a cached catalogue of its seats and the ids of the seats busy
@@ -22,7 +22,7 @@ import type { SeatView } from "./views";
  *
  * The catalogue (codes, areas, amenities, statuses) is versioned by the catalog version, which
  * catalogue edits and maintenance bump before they answer (Effects.catalog), read per load
- * after the request arrived — the same argument as listing-cache.ts — and kept at most
+ * after the request arrived — the same argument as seat-listings.ts — and kept at most
  * LISTING_TTL_SECONDS. A copy confirmed that way is also noted as fresh for the seats version
  * the load was made for, and later loads for that same seats version skip the catalog read
  * (branchCatalogue says why that is safe).
@@ -31,7 +31,7 @@ export async function listSeatsFromCatalogue(
   deps: { db: Database; cache: Cache },
   input: SeatsListInput,
   rules: BookingRules,
-  /** The seats version the listing is made for (busy-index.ts); without one, the database answers. */
+  /** The seats version the listing is made for (branch-occupancy.ts); without one, the database answers. */
   version?: number,
 ): Promise<SeatView[]> {
   if (!input.branch) return listSeats(deps.db, input, rules);

@@ -1,6 +1,6 @@
 import type { Cache } from "@dlsms/bus";
 import type { SeatsListInput } from "@dlsms/validators";
-import { SEATS_VERSION_KEY } from "./events";
+import { SEATS_VERSION_KEY } from "../services/events";
 
 /** Short TTL: bounds how far "free now" can drift as time passes without any change. */
 export const LISTING_TTL_SECONDS = 10;
@@ -212,7 +212,7 @@ export function currentVersion(cache: Cache): Promise<number> {
 /**
  * The seats version this process last read, if that read was sent at most `maxAgeMs` ago; else
  * undefined. It is older than the version now, never newer: good for recording what was seen
- * at or after it (lost-races.ts), never for deciding that nothing changed since.
+ * at or after it (known-losses.ts), never for deciding that nothing changed since.
  */
 export function recentVersion(cache: Cache, maxAgeMs: number): number | undefined {
   const last = stateOf(cache).lastRead;

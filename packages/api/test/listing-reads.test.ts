@@ -1,15 +1,15 @@
 import { createMemoryCache } from "@dlsms/bus";
 import type { SeatsListInput } from "@dlsms/validators";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { listingReads, readListing } from "../src/cached-reads";
-import { busyIndexVersion, RELOAD_AFTER } from "../src/services/busy-index";
+import { busyIndexVersion, RELOAD_AFTER } from "../src/read-models/branch-occupancy";
+import { listingReads, readListing } from "../src/read-models/listing-reads";
 import {
   cachedListing,
   coalescedRead,
   currentVersion,
   LISTING_TTL_SECONDS,
   seatsListingKey,
-} from "../src/services/listing-cache";
+} from "../src/read-models/seat-listings";
 import { createTestApi, type TestApi } from "../src/testing";
 import { cacheWith, callerWith, dayAt, slot } from "./helpers";
 

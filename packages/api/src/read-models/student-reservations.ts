@@ -2,15 +2,15 @@ import type { Cache } from "@dlsms/bus";
 import type { Database } from "@dlsms/db";
 import { LRUCache } from "lru-cache";
 import type { BookingRules } from "../config";
-import { CATALOG_VERSION_KEY, reservationsVersionKey } from "./events";
-import { LISTING_TTL_SECONDS, versionReader } from "./listing-cache";
-import { type MyReservationView, myReservations } from "./reservation-queries";
+import { CATALOG_VERSION_KEY, reservationsVersionKey } from "../services/events";
+import { type MyReservationView, myReservations } from "../services/reservation-queries";
+import { LISTING_TTL_SECONDS, versionReader } from "./seat-listings";
 
 /**
  * `reservations.mine`, cached per user in this process and validated by two versions in the
  * shared cache: the student's reservations version and the catalog version (see Versions).
  *
- * Why a copy is never stale for a reader (the same argument as listing-cache.ts):
+ * Why a copy is never stale for a reader (the same argument as seat-listings.ts):
  * - Every committed change to one of a student's reservations bumps that student's version
  *   (Effects: `seat(…, holder)` / `reservationsOf`), and every catalogue edit bumps the catalog
  *   version (`catalog()`), through Effects.flush AFTER it commits and BEFORE its request answers
@@ -32,7 +32,7 @@ import { type MyReservationView, myReservations } from "./reservation-queries";
  * Bookings by other students move neither version, so a busy library keeps each student's copy
  * until their own reservations change.
  *
- * The copies are this process's own (per Cache object, like listing-cache's state) and never go
+ * The copies are this process's own (per Cache object, like seat listings' state) and never go
  * to the shared cache: they are per user, small and cheap to load, and each instance serves its
  * own readers. Rows and arrays are frozen: they are shared by every reader of the copy, so a
  * caller that mutates them fails loudly instead of corrupting other readers' answers.
@@ -74,7 +74,7 @@ interface CacheState {
   copies: LRUCache<string, MyReservationsCopy>;
   /** Loads in progress by versioned key. */
   loading: Map<string, Promise<MyReservationsCopy>>;
-  /** The catalog version, one shared-cache read for many requests (listing-cache's coalescedRead). */
+  /** The catalog version, one shared-cache read for many requests (seat listings' coalescedRead). */
   readCatalogVersion: () => Promise<number>;
   /**
    * Each student's version reader, coalesced the same way: concurrent first reads of a key

@@ -1,6 +1,6 @@
 import type { Cache } from "@dlsms/bus";
 import { LRUCache } from "lru-cache";
-import { currentVersion, LISTING_TTL_SECONDS, recentVersion } from "./listing-cache";
+import { currentVersion, LISTING_TTL_SECONDS, recentVersion } from "./seat-listings";
 
 /**
  * Bookings the database has already refused as "seat taken", remembered under the seats version
