@@ -3,11 +3,14 @@ import {
   bigserial,
   boolean,
   check,
+  date,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   serial,
+  smallint,
   timestamp,
   varchar,
 } from "drizzle-orm/pg-core";
@@ -66,7 +69,49 @@ export const branches = pgTable("branches", {
   id: serial("id").primaryKey(),
   name: varchar("name", { length: 100 }).notNull().unique(),
   code: varchar("code", { length: 10 }).notNull().unique(),
+  /** False until staff set the branch's week: until then it is open around the clock (the original's behaviour). */
+  hoursSet: boolean("hours_set").notNull().default(false),
 });
+
+/**
+ * A branch's weekly opening hours in LIBRARY_TIMEZONE, one row per opening stretch of a day. Once
+ * the branch's hours are set (branches.hours_set), a day without rows is closed.
+ */
+export const branchOpeningHours = pgTable(
+  "branch_opening_hours",
+  {
+    branchId: integer("branch_id")
+      .notNull()
+      .references(() => branches.id, { onDelete: "cascade" }),
+    /** ISO weekday: 1 Monday … 7 Sunday. */
+    day: smallint("day").notNull(),
+    /** Minutes after local midnight; close may be 1440 ("24:00"). */
+    openMinute: smallint("open_minute").notNull(),
+    closeMinute: smallint("close_minute").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.branchId, t.day, t.openMinute] }),
+    check("branch_opening_hours_day_check", sql`${t.day} between 1 and 7`),
+    check(
+      "branch_opening_hours_minutes_check",
+      sql`${t.openMinute} >= 0 and ${t.closeMinute} <= 1440 and ${t.openMinute} < ${t.closeMinute}`,
+    ),
+  ],
+);
+
+/** A whole local day (LIBRARY_TIMEZONE) on which a branch is closed, with the reason students are told. */
+export const branchClosures = pgTable(
+  "branch_closures",
+  {
+    branchId: integer("branch_id")
+      .notNull()
+      .references(() => branches.id, { onDelete: "cascade" }),
+    date: date("date", { mode: "string" }).notNull(),
+    reason: varchar("reason", { length: 300 }).notNull(),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.branchId, t.date] })],
+);
 
 export const seats = pgTable(
   "seats",
