@@ -24,6 +24,9 @@ export function StaffPage() {
   return (
     <>
       <h1>Staff</h1>
+      <p>
+        <Link href="/staff/qr">Print seat QR codes</Link>
+      </p>
       <UtilisationTable />
       <StaffReservations />
       <SeatMaintenance />
