@@ -37,6 +37,8 @@ export interface RestDoor {
   close(): void;
   /** Open SSE streams, for leak tests and metrics. */
   openStreams(): number;
+  /** The route a request matches, as "GET /api/seats/{id}" (metrics labels), if any. */
+  routeOf(method: string, path: string): string | undefined;
 }
 
 type Json = { error: string };
@@ -125,11 +127,13 @@ export function createRestHandler(options: RestDoorOptions): RestDoor {
   });
   registerDocs(app);
 
-  let patterns: { re: RegExp; method: string }[] | undefined;
-  app.notFound((c) => {
-    patterns ??= app.routes
+  let patterns: { re: RegExp; method: string; path: string }[] | undefined;
+  const routes = () =>
+    (patterns ??= app.routes
       .filter((r) => r.method !== "ALL")
-      .map((r) => ({ re: patternOf(r.path), method: r.method }));
+      .map((r) => ({ re: patternOf(r.path), method: r.method, path: r.path })));
+  app.notFound((c) => {
+    const patterns = routes();
     const allowed = [...new Set(patterns.filter((p) => p.re.test(c.req.path)).map((p) => p.method))];
     if (allowed.length > 0 && !allowed.includes(c.req.method)) {
       if (allowed.includes("GET")) allowed.push("HEAD");
@@ -154,5 +158,9 @@ export function createRestHandler(options: RestDoorOptions): RestDoor {
     },
     close: () => streams.closeAll(),
     openStreams: () => streams.size,
+    routeOf: (method, path) => {
+      const route = routes().find((r) => r.method === method && r.re.test(path));
+      return route && `${method} ${route.path.replace(/:(\w+)/g, "{$1}")}`;
+    },
   };
 }

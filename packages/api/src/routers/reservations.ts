@@ -4,10 +4,10 @@ import { lostRacesForBooking } from "../read-models/known-losses";
 import { cachedMyReservations } from "../read-models/student-reservations";
 import { withEffects } from "../services/events";
 import * as service from "../services/reservations.service";
-import { protectedProcedure } from "../trpc";
+import { bookingProcedure, protectedProcedure } from "../trpc";
 
 export const reservationsRouter = {
-  create: protectedProcedure.input(createReservationInput).mutation(({ ctx, input }) =>
+  create: bookingProcedure.input(createReservationInput).mutation(({ ctx, input }) =>
     withEffects(ctx, async (effects) => {
       // The seats version is read before the attempt: see known-losses.ts.
       const lostRaces = await lostRacesForBooking(ctx.cache, input.seatId);
