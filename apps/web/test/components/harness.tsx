@@ -1,5 +1,5 @@
 import type { AppRouter } from "@dlsms/api";
-import { render, screen, waitFor } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import type { UserEvent } from "@testing-library/user-event";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { expect, inject } from "vitest";
@@ -76,9 +76,11 @@ export function dayAt(days: number, hours: number, minutes = 0): Date {
 export const dateField = (d: Date) => d.toISOString().slice(0, 10);
 export const timeField = (d: Date) => d.toISOString().slice(11, 16);
 
-/** Picks `option` in the select labelled `label` once the server's answer has listed it. */
-export async function choose(user: UserEvent, label: string, option: string) {
-  const select = screen.getByLabelText(label) as HTMLSelectElement;
+/** Picks `option` in the select labelled `label` (inside `scope`) once the server's answer has listed it. */
+export async function choose(user: UserEvent, label: string, option: string, scope?: HTMLElement) {
+  const select = (await (scope ? within(scope) : screen).findByLabelText(label, undefined, {
+    timeout: 10_000,
+  })) as HTMLSelectElement;
   await waitFor(() => expect([...select.options].map((o) => o.value)).toContain(option), { timeout: 10_000 });
   await user.selectOptions(select, option);
 }
