@@ -45,6 +45,12 @@ beforeAll(async () => {
   // SL-01 (seat 26) is someone else's for the window, SL-02 (seat 27) is this student's.
   await other.api.reservations.create.mutate({ seatId: 26, ...window });
   await me.api.reservations.create.mutate({ seatId: 27, ...window });
+  // ML-25 is taken just after midnight that night.
+  await other.api.reservations.create.mutate({
+    seatId: 25,
+    startTime: dayAt(4, 0).toISOString(),
+    endTime: dayAt(4, 0, 45).toISOString(),
+  });
 });
 
 describe("finder", () => {
@@ -135,5 +141,16 @@ describe("finder", () => {
     setWindow(dateField(START), timeField(START), timeField(END));
     await shown(50);
     expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("reads a 'to' before 'from' as past midnight when the stay fits the longest allowed", async () => {
+    renderApp(me);
+    await pageHeading("Find a seat");
+    setWindow(dateField(START), "22:00", "01:00");
+    await shown(50);
+    expect(screen.queryByRole("alert")).toBeNull();
+    // ML-25, booked from midnight on, is busy: the window runs into the next day.
+    expect(tiles().find((t) => t.code === "ML-25")?.state).toBe("busy");
+    expect(tiles().filter((t) => t.state === "busy")).toHaveLength(1);
   });
 });
