@@ -27,7 +27,7 @@ async function openFinder(who: Student, user: UserEvent, hour: number) {
   fireEvent.change(screen.getByLabelText("From"), { target: { value: timeField(dayAt(DAY, hour)) } });
   fireEvent.change(screen.getByLabelText("To"), { target: { value: timeField(dayAt(DAY, hour + 1)) } });
   await choose(user, "Branch", "Main Library");
-  await screen.findByText("25 seats shown", undefined, { timeout: 10_000 });
+  await screen.findByText("25 seats shown");
 }
 
 const tile = (code: string) => screen.getByRole("button", { name: new RegExp(`^${code}\\b`) });
@@ -53,7 +53,7 @@ describe("booking dialog", () => {
     const dialog = await openSeat(user, "ML-01");
     await user.click(within(dialog).getByRole("button", { name: "Book" }));
 
-    await within(dialog).findByText(/This seat is yours/, undefined, { timeout: 10_000 });
+    await within(dialog).findByText(/This seat is yours/);
     await waitFor(() => expect(tile("ML-01").dataset.state).toBe("yours"));
     expect(await bookings(me)).toEqual([{ seatId: 1, status: "CONFIRMED" }]);
   });
@@ -74,7 +74,7 @@ describe("booking dialog", () => {
     await winner.api.reservations.create.mutate({ seatId: 2, ...windowAt(12) });
     fireEvent.click(book);
 
-    const alert = await within(dialog).findByText("Not booked.", undefined, { timeout: 10_000 });
+    const alert = await within(dialog).findByText("Not booked.");
     expect(alert.closest("[role=alert]")?.textContent).toMatch(/already booked|not available/i);
     const nearby = await within(dialog).findByRole("heading", { name: "Free nearby in Silent Study Zone" });
     const offers = within(nearby.parentElement as HTMLElement)
@@ -84,7 +84,7 @@ describe("booking dialog", () => {
 
     await user.click(within(dialog).getByRole("button", { name: "Book ML-03" }));
     // The dialog follows the booked suggestion.
-    await screen.findByRole("dialog", { name: "Seat ML-03" }, { timeout: 10_000 });
+    await screen.findByRole("dialog", { name: "Seat ML-03" });
     await waitFor(() => expect(tile("ML-03").dataset.state).toBe("yours"));
     expect(await bookings(me)).toEqual([{ seatId: 3, status: "CONFIRMED" }]);
     expect(await bookings(winner)).toEqual([{ seatId: 2, status: "CONFIRMED" }]);
@@ -100,13 +100,13 @@ describe("booking dialog", () => {
     const dialog = await openSeat(user, "ML-11");
     await user.click(within(dialog).getByRole("button", { name: "Book" }));
 
-    await within(dialog).findByRole("heading", { name: "You already have a seat then" }, { timeout: 10_000 });
+    await within(dialog).findByRole("heading", { name: "You already have a seat then" });
     // Every other seat would clash the same way: no "free nearby" list.
     expect(within(dialog).queryByRole("heading", { name: /Free nearby/ })).toBeNull();
     const move = await within(dialog).findByRole("button", { name: "Cancel ML-10 and book ML-11" });
     await user.click(move);
 
-    await within(dialog).findByText(/This seat is yours/, undefined, { timeout: 10_000 });
+    await within(dialog).findByText(/This seat is yours/);
     await waitFor(() => expect(tile("ML-10").dataset.state).toBe("free"));
     expect(tile("ML-11").dataset.state).toBe("yours");
     expect(await bookings(me)).toEqual([{ seatId: 11, status: "CONFIRMED" }]);

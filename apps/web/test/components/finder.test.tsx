@@ -27,7 +27,7 @@ function tiles() {
 const codes = () => tiles().map((t) => t.code);
 
 async function shown(n: number) {
-  await waitFor(() => expect(screen.getByText(`${n} seats shown`)).toBeTruthy(), { timeout: 10_000 });
+  await waitFor(() => expect(screen.getByText(`${n} seats shown`)).toBeTruthy());
 }
 
 function setWindow(date: string, from: string, to: string) {

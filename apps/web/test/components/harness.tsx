@@ -60,7 +60,7 @@ export function renderApp(who: Session, path = "/") {
 
 /** Waits for the library's config to load and the page's heading to show. */
 export async function pageHeading(name: string | RegExp) {
-  return screen.findByRole("heading", { level: 1, name }, { timeout: 10_000 });
+  return screen.findByRole("heading", { level: 1, name });
 }
 
 const DAY = 24 * 60 * 60_000;
@@ -78,9 +78,7 @@ export const timeField = (d: Date) => d.toISOString().slice(11, 16);
 
 /** Picks `option` in the select labelled `label` (inside `scope`) once the server's answer has listed it. */
 export async function choose(user: UserEvent, label: string, option: string, scope?: HTMLElement) {
-  const select = (await (scope ? within(scope) : screen).findByLabelText(label, undefined, {
-    timeout: 10_000,
-  })) as HTMLSelectElement;
-  await waitFor(() => expect([...select.options].map((o) => o.value)).toContain(option), { timeout: 10_000 });
+  const select = (await (scope ? within(scope) : screen).findByLabelText(label)) as HTMLSelectElement;
+  await waitFor(() => expect([...select.options].map((o) => o.value)).toContain(option));
   await user.selectOptions(select, option);
 }

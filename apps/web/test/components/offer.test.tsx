@@ -30,27 +30,19 @@ describe("waitlist offer banner", () => {
     fireEvent.change(screen.getByLabelText("From"), { target: { value: timeField(START) } });
     fireEvent.change(screen.getByLabelText("To"), { target: { value: timeField(END) } });
     await choose(user, "Branch", "Science Library");
-    const tile = await screen.findByRole(
-      "button",
-      { name: new RegExp(`^${SEAT.code}\\b`) },
-      { timeout: 10_000 },
-    );
+    const tile = await screen.findByRole("button", { name: new RegExp(`^${SEAT.code}\\b`) });
     expect(tile.dataset.state).toBe("busy");
     await user.click(tile);
     const dialog = await screen.findByRole("dialog", { name: `Seat ${SEAT.code}` });
     expect(within(dialog).queryByRole("button", { name: "Book" })).toBeNull();
     await user.click(within(dialog).getByRole("button", { name: "Join waitlist" }));
-    await within(dialog).findByRole("button", { name: "On the waitlist" }, { timeout: 10_000 });
+    await within(dialog).findByRole("button", { name: "On the waitlist" });
     await user.click(within(dialog).getByRole("button", { name: "Close" }));
     expect(screen.queryByRole("heading", { name: `Seat ${SEAT.code} is free for you` })).toBeNull();
 
     // The holder cancels: the server offers the seat to the waiter, whose banner appears live.
     await holder.api.reservations.cancel.mutate({ id: held.id });
-    const heading = await screen.findByRole(
-      "heading",
-      { name: `Seat ${SEAT.code} is free for you` },
-      { timeout: 10_000 },
-    );
+    const heading = await screen.findByRole("heading", { name: `Seat ${SEAT.code} is free for you` });
     const banner = heading.closest("section") as HTMLElement;
     const countdown = () => (banner.querySelector(".countdown") as HTMLElement).textContent ?? "";
     const offer = (await waiter.api.reservations.mine.query({ upcomingOnly: true })).find(
@@ -62,32 +54,27 @@ describe("waitlist offer banner", () => {
     // The countdown shows the time to the server's expiry and ticks down every second.
     expect(countdown()).toMatch(/^Claim it before \d\d:\d\d( [AP]M)? — \d+:\d\d left$/);
     const first = secondsLeft(countdown());
-    expect(Math.abs(first - (expiresAt - Date.now()) / 1000)).toBeLessThanOrEqual(2);
-    await waitFor(() => expect(secondsLeft(countdown())).toBeLessThan(first), { timeout: 3_000 });
+    expect(Math.abs(first - (expiresAt - Date.now()) / 1000)).toBeLessThanOrEqual(5);
+    await waitFor(() => expect(secondsLeft(countdown())).toBeLessThan(first));
 
     // On the page's clock: 65 s before expiry it reads 1:05; once expired the banner goes.
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(expiresAt - 65_000);
-    await waitFor(() => expect(countdown()).toMatch(/ — 1:05 left$/), { timeout: 3_000 });
+    await waitFor(() => expect(countdown()).toMatch(/ — 1:05 left$/));
     vi.setSystemTime(expiresAt + 1_000);
-    await waitFor(() => expect(banner.isConnected).toBe(false), { timeout: 3_000 });
+    await waitFor(() => expect(banner.isConnected).toBe(false));
     vi.useRealTimers();
 
     // Back on real time the offer is open again; claiming it makes the seat the waiter's.
-    const again = await screen.findByRole(
-      "heading",
-      { name: `Seat ${SEAT.code} is free for you` },
-      { timeout: 3_000 },
-    );
+    const again = await screen.findByRole("heading", { name: `Seat ${SEAT.code} is free for you` });
     await user.click(within(again.closest("section") as HTMLElement).getByRole("button", { name: "Claim" }));
-    await waitFor(
-      () => expect(screen.queryByRole("heading", { name: `Seat ${SEAT.code} is free for you` })).toBeNull(),
-      { timeout: 10_000 },
+    await waitFor(() =>
+      expect(screen.queryByRole("heading", { name: `Seat ${SEAT.code} is free for you` })).toBeNull(),
     );
     const mine = await waiter.api.reservations.mine.query({ upcomingOnly: true });
     expect(mine.map((r) => ({ seatId: r.seatId, status: r.status }))).toEqual([
       { seatId: SEAT.id, status: "CONFIRMED" },
     ]);
-    await waitFor(() => expect(tile.isConnected && tile.dataset.state).toBe("yours"), { timeout: 10_000 });
+    await waitFor(() => expect(tile.isConnected && tile.dataset.state).toBe("yours"));
   });
 });

@@ -25,7 +25,7 @@ async function reservation(who: Student, id: number) {
 }
 
 /** A staff section by its heading: other sections may come and go around it. */
-const section = (name: string) => screen.findByRole("region", { name }, { timeout: 10_000 });
+const section = (name: string) => screen.findByRole("region", { name });
 
 describe("staff page", () => {
   it("is closed to students, who get no link to it", async () => {
@@ -64,9 +64,7 @@ describe("staff page", () => {
 
     const form = await within(region).findByRole("form", { name: `Close seat ${CLOSED_SEAT.code}` });
     const preview = form.querySelector(".maintenance-preview") as HTMLElement;
-    await waitFor(() => expect(preview.textContent).toMatch(/^1 booking will be cancelled:/), {
-      timeout: 10_000,
-    });
+    await waitFor(() => expect(preview.textContent).toMatch(/^1 booking will be cancelled:/));
     expect(
       within(preview)
         .getAllByRole("listitem")
@@ -78,9 +76,7 @@ describe("staff page", () => {
     await user.type(within(form).getByLabelText("Reason for closing"), "Broken chair");
     const until = within(form).getByLabelText("Closed until");
     fireEvent.change(until, { target: { value: localField(dayAt(7, 9)) } });
-    await waitFor(() => expect(preview.textContent).toBe("No bookings will be cancelled."), {
-      timeout: 10_000,
-    });
+    await waitFor(() => expect(preview.textContent).toBe("No bookings will be cancelled."));
     expect(within(form).getByRole("button", { name: "Close seat" })).toBeTruthy();
     fireEvent.change(until, { target: { value: "" } });
     const confirm = await within(form).findByRole("button", { name: "Close and cancel 1 booking" });
@@ -89,20 +85,15 @@ describe("staff page", () => {
     // A second booking arrives after the preview: the confirmation no longer matches.
     const secondBooking = await second.api.reservations.create.mutate({ seatId: CLOSED_SEAT.id, ...at(12) });
     await user.click(confirm);
-    const refused = await within(form).findByText(/changed since the preview/, undefined, {
-      timeout: 10_000,
-    });
+    const refused = await within(form).findByText(/changed since the preview/);
     expect(refused.getAttribute("role")).toBe("alert");
     expect((await reservation(first, firstBooking.id)).status).toBe("CONFIRMED");
-    await waitFor(() => expect(preview.textContent).toMatch(/^2 bookings will be cancelled:/), {
-      timeout: 10_000,
-    });
+    await waitFor(() => expect(preview.textContent).toMatch(/^2 bookings will be cancelled:/));
 
     await user.click(await within(form).findByRole("button", { name: "Close and cancel 2 bookings" }));
     await within(region).findByText(
       `Seat ${CLOSED_SEAT.code} is closed for maintenance. 2 bookings cancelled.`,
       undefined,
-      { timeout: 10_000 },
     );
     for (const [who, id] of [
       [first, firstBooking.id],
@@ -115,16 +106,12 @@ describe("staff page", () => {
     expect((await reservation(bystander, other.id)).status).toBe("CONFIRMED");
 
     // The seat now reads as closed, with its reason, and reopens.
-    await within(region).findByText("Closed for maintenance until reopened: Broken chair", undefined, {
-      timeout: 10_000,
-    });
+    await within(region).findByText("Closed for maintenance until reopened: Broken chair");
     expect(
       within(region).getByRole("option", { name: `${CLOSED_SEAT.code} (closed for maintenance)` }),
     ).toBeTruthy();
     await user.click(within(region).getByRole("button", { name: "Reopen" }));
-    await within(region).findByText(`Seat ${CLOSED_SEAT.code} is open again.`, undefined, {
-      timeout: 10_000,
-    });
+    await within(region).findByText(`Seat ${CLOSED_SEAT.code} is open again.`);
     const seat = await first.api.seats.get.query({ id: CLOSED_SEAT.id });
     expect(seat.status).toBe("ACTIVE");
   });
@@ -139,14 +126,11 @@ describe("staff page", () => {
     await user.type(within(region).getByLabelText("Student ID"), student.user.studentId);
     await user.click(within(region).getByRole("button", { name: "Apply filters" }));
     // Only this student's booking is listed once the filter applies.
-    const card = await waitFor(
-      () => {
-        const listed = [...region.querySelectorAll<HTMLElement>("[data-reservation-id]")];
-        expect(listed.map((el) => el.dataset.reservationId)).toEqual([String(booking.id)]);
-        return listed[0] as HTMLElement;
-      },
-      { timeout: 10_000 },
-    );
+    const card = await waitFor(() => {
+      const listed = [...region.querySelectorAll<HTMLElement>("[data-reservation-id]")];
+      expect(listed.map((el) => el.dataset.reservationId)).toEqual([String(booking.id)]);
+      return listed[0] as HTMLElement;
+    });
 
     // "Keep booking" backs out without cancelling anything.
     await user.click(within(card).getByRole("button", { name: "Cancel booking" }));
@@ -159,7 +143,7 @@ describe("staff page", () => {
     await user.type(reason, "Exam hall setup");
     await user.click(within(card).getByRole("button", { name: "Confirm cancellation" }));
 
-    await waitFor(() => expect(within(card).getByText("Cancelled")).toBeTruthy(), { timeout: 10_000 });
+    await waitFor(() => expect(within(card).getByText("Cancelled")).toBeTruthy());
     expect(within(card).queryByRole("button", { name: "Cancel booking" })).toBeNull();
     const r = await reservation(student, booking.id);
     expect(r.status).toBe("CANCELLED");
