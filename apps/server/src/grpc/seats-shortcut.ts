@@ -1,13 +1,7 @@
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import {
-  type ApiDeps,
-  type ListingFormat,
-  listingReads,
-  type RouterOutputs,
-  renderedListing,
-  signedInUser,
-} from "@dlsms/api";
+import { type ApiDeps, type RouterOutputs, signedInUser } from "@dlsms/api";
+import { type ListingFormat, listingReads, renderedListing } from "@dlsms/api/read-models";
 import { seatsListInput } from "@dlsms/validators";
 import { given } from "./context";
 import { GetSeatsRequestSchema, GetSeatsResponseSchema } from "./gen/library_pb";
