@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type ApiDeps, appRouter, checkHealth, createContextFactory } from "@dlsms/api";
+import { type ApiDeps, appRouter, createContextFactory } from "@dlsms/api";
+import { checkHealth } from "@dlsms/api/server";
 import { createDatabase, type DbHandle, migrateAndSeed } from "@dlsms/db";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import type { Registry } from "prom-client";

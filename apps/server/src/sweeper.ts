@@ -1,4 +1,5 @@
-import { type ApiDeps, runSweep, type SweepResult } from "@dlsms/api";
+import type { ApiDeps } from "@dlsms/api";
+import { runSweep, type SweepResult } from "@dlsms/api/server";
 import { Cron } from "croner";
 import type { Logger } from "./logger";
 

@@ -40,26 +40,17 @@ export const adminRouter = {
     .mutation(({ ctx, input }) =>
       withEffects(ctx, (effects) => maintenance.setSeatStatus(ctx.db, input, ctx.config.rules, effects)),
     ),
-  createBranch: adminProcedure.input(createBranchInput).mutation(({ ctx, input }) =>
-    withEffects(ctx, async (effects) => {
-      effects.catalog();
-      return catalog.createBranch(ctx.db, input);
-    }),
-  ),
-  createSeat: adminProcedure.input(createSeatInput).mutation(({ ctx, input }) =>
-    withEffects(ctx, async (effects) => {
-      const seat = await catalog.createSeat(ctx.db, input);
-      effects.seat(seat.id, "maintenance", null).catalog();
-      return seat;
-    }),
-  ),
-  updateSeat: adminProcedure.input(updateSeatInput).mutation(({ ctx, input }) =>
-    withEffects(ctx, async (effects) => {
-      const seat = await catalog.updateSeat(ctx.db, input);
-      effects.seat(seat.id, "maintenance", null).catalog();
-      return seat;
-    }),
-  ),
+  createBranch: adminProcedure
+    .input(createBranchInput)
+    .mutation(({ ctx, input }) =>
+      withEffects(ctx, (effects) => catalog.createBranch(ctx.db, input, effects)),
+    ),
+  createSeat: adminProcedure
+    .input(createSeatInput)
+    .mutation(({ ctx, input }) => withEffects(ctx, (effects) => catalog.createSeat(ctx.db, input, effects))),
+  updateSeat: adminProcedure
+    .input(updateSeatInput)
+    .mutation(({ ctx, input }) => withEffects(ctx, (effects) => catalog.updateSeat(ctx.db, input, effects))),
   utilisation: adminProcedure
     .input(utilisationInput)
     .query(({ ctx, input }) => catalog.utilisation(ctx.db, input, ctx.config.rules)),

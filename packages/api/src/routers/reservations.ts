@@ -11,15 +11,7 @@ export const reservationsRouter = {
     withEffects(ctx, async (effects) => {
       // The seats version is read before the attempt: see known-losses.ts.
       const lostRaces = await lostRacesForBooking(ctx.cache, input.seatId);
-      const reservation = await service.createReservation(
-        ctx.db,
-        ctx.user.id,
-        input,
-        ctx.config.rules,
-        lostRaces,
-      );
-      effects.seat(reservation.seatId, "booked", reservation.userId);
-      return reservation;
+      return service.createReservation(ctx.db, ctx.user.id, input, ctx.config.rules, effects, lostRaces);
     }),
   ),
   mine: protectedProcedure
@@ -31,13 +23,13 @@ export const reservationsRouter = {
   get: protectedProcedure
     .input(idInput)
     .query(({ ctx, input }) => service.getReservation(ctx.db, ctx.user.id, input.id, ctx.config.rules)),
-  checkIn: protectedProcedure.input(idInput).mutation(({ ctx, input }) =>
-    withEffects(ctx, async (effects) => {
-      const reservation = await service.checkIn(ctx.db, ctx.user.id, input.id, ctx.config.rules);
-      effects.seat(reservation.seatId, "checked_in", reservation.userId);
-      return reservation;
-    }),
-  ),
+  checkIn: protectedProcedure
+    .input(idInput)
+    .mutation(({ ctx, input }) =>
+      withEffects(ctx, (effects) =>
+        service.checkIn(ctx.db, ctx.user.id, input.id, ctx.config.rules, effects),
+      ),
+    ),
   cancel: protectedProcedure
     .input(idInput)
     .mutation(({ ctx, input }) =>

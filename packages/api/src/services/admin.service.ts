@@ -95,18 +95,7 @@ export async function staffCancel(
         reason: reason ?? "Cancelled by library staff",
       }),
     );
-    await seatFreed(
-      tx,
-      {
-        seatId: cancelled.seatId,
-        holder: cancelled.userId,
-        from: cancelled.startTime,
-        to: cancelled.endTime,
-        reason: "cancelled",
-      },
-      rules,
-      effects,
-    );
+    await seatFreed(tx, cancelled, "cancelled", rules, effects);
     return cancelled;
   });
   if (row) return toReservationView(row);

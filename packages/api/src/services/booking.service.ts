@@ -7,6 +7,7 @@ import type { Attempt, LostRacesAt } from "../read-models/known-losses";
 import { addMinutes, formatForPeople, parseLibraryTime } from "../time";
 import { activeOverlapping } from "./availability";
 import { type AttemptRow, bookingStatements } from "./booking-batches";
+import type { Effects } from "./events";
 import type { ReservationView } from "./views";
 
 /** The booking rules that need no database: each violation says what to change. */
@@ -63,6 +64,7 @@ export async function createReservation(
   userId: number,
   input: CreateReservationInput,
   rules: BookingRules,
+  effects: Effects,
   lostRaces?: LostRacesAt,
 ): Promise<ReservationView> {
   const zone = rules.libraryTimezone;
@@ -81,7 +83,10 @@ export async function createReservation(
     now,
     maxUpcoming: rules.maxUpcomingReservations,
   });
-  if (r.id !== null) return toView(r, r.id);
+  if (r.id !== null) {
+    effects.seat(r.seatId, "booked", r.userId);
+    return toView(r, r.id);
+  }
   if (r.seatCode === null) throw new NotFound(`Seat ${input.seatId} does not exist`);
   if (r.seatStatus !== "ACTIVE") {
     throw new RuleViolation(`Seat ${r.seatCode} is under maintenance and cannot be booked right now`);

@@ -4,16 +4,19 @@ import type { BookingRules } from "../config";
 import { Conflict, NotFound, RuleViolation } from "../errors";
 import { parseLibraryTime } from "../time";
 import { pgTime } from "./availability";
+import type { Effects } from "./events";
 
-export async function createBranch(db: Database, input: { name: string; code: string }) {
+export async function createBranch(db: Database, input: { name: string; code: string }, effects: Effects) {
   const [row] = await db.insert(branches).values(input).onConflictDoNothing().returning();
   if (!row) throw new Conflict(`A branch named "${input.name}" or with code ${input.code} already exists`);
+  effects.catalog();
   return row;
 }
 
 export async function createSeat(
   db: Database,
   input: { branch: string; area: string; hasPower: boolean; hasMonitor: boolean },
+  effects: Effects,
 ) {
   return db.transaction(async (tx) => {
     const [branch] = await tx.select().from(branches).where(eq(branches.name, input.branch)).for("update");
@@ -34,6 +37,7 @@ export async function createSeat(
       })
       .returning();
     if (!row) throw new Conflict(`Seat code ${code} is taken`);
+    effects.seat(row.id, "maintenance", null).catalog();
     return { ...row, branch: branch.name };
   });
 }
@@ -41,11 +45,13 @@ export async function createSeat(
 export async function updateSeat(
   db: Database,
   input: { seatId: number; area?: string; hasPower?: boolean; hasMonitor?: boolean },
+  effects: Effects,
 ) {
   const { seatId, ...changes } = input;
   if (Object.keys(changes).length === 0) throw new RuleViolation("Nothing to change");
   const [row] = await db.update(seats).set(changes).where(eq(seats.id, seatId)).returning();
   if (!row) throw new NotFound(`Seat ${seatId} does not exist`);
+  effects.seat(row.id, "maintenance", null).catalog();
   return row;
 }
 

@@ -176,18 +176,7 @@ export async function endOffer(
     .update(waitlist)
     .set({ status: how })
     .where(and(eq(waitlist.offerReservationId, ended.id), eq(waitlist.status, "OFFERED")));
-  await seatFreed(
-    tx,
-    {
-      seatId: ended.seatId,
-      holder: ended.userId,
-      from: ended.startTime,
-      to: ended.endTime,
-      reason: how === "EXPIRED" ? "expired" : "declined",
-    },
-    rules,
-    effects,
-  );
+  await seatFreed(tx, ended, how === "EXPIRED" ? "expired" : "declined", rules, effects);
   return ended;
 }
 
