@@ -100,36 +100,45 @@ function reportQuery(input: ReportInput, zone: string): SQL {
       select branch_id, area, count(*) filter (where status <> 'RETIRED') as seats
       from seats group by branch_id, area
     ),
+    kept as materialized (
+      select s.branch_id, s.area, r.start_time, r.end_time, r.status
+      from reservations r
+      join seats s on s.id = r.seat_id
+      cross join bounds
+      where r.status in ('CONFIRMED', 'CHECKED_IN', 'COMPLETED', 'NO_SHOW')
+        and r.start_time < bounds.range_end and r.end_time > bounds.range_start
+    ),
+    -- Each booking once per local day it touches (at most three: it lasts at most 24 h), so
+    -- it meets that day's open slices by equality, not by a scan of every slice.
+    booked_days as materialized (
+      select k.branch_id, k.area, k.start_time, k.end_time,
+        (k.start_time at time zone p.zone)::date + i as day
+      from kept k
+      cross join params p
+      cross join lateral generate_series(
+        0, (k.end_time at time zone p.zone)::date - (k.start_time at time zone p.zone)::date
+      ) as i
+      where k.status <> 'NO_SHOW'
+    ),
     facts as (
       select c.branch_id, c.area, os.day, os.hour,
         c.seats * extract(epoch from os.open_to - os.open_from) as open_secs,
         0::numeric as booked_secs, 0 as reservations, 0 as no_shows, 0 as due
       from capacity c join open_slices os on os.branch_id = c.branch_id
       union all
-      select s.branch_id, s.area, os.day, os.hour, 0,
-        extract(epoch from least(r.end_time, os.open_to) - greatest(r.start_time, os.open_from)), 0, 0, 0
-      from reservations r
-      join seats s on s.id = r.seat_id
-      cross join params p
-      cross join bounds
-      cross join lateral generate_series(
-        0, (r.end_time at time zone p.zone)::date - (r.start_time at time zone p.zone)::date
-      ) as k
-      join open_slices os on os.branch_id = s.branch_id
-        and os.day = (r.start_time at time zone p.zone)::date + k
-        and os.open_from < r.end_time and os.open_to > r.start_time
-      where r.status in ('CONFIRMED', 'CHECKED_IN', 'COMPLETED')
-        and r.start_time < bounds.range_end and r.end_time > bounds.range_start
+      select bd.branch_id, bd.area, os.day, os.hour, 0,
+        extract(epoch from least(bd.end_time, os.open_to) - greatest(bd.start_time, os.open_from)), 0, 0, 0
+      from booked_days bd
+      join open_slices os on os.branch_id = bd.branch_id and os.day = bd.day
+      where os.open_from < bd.end_time and os.open_to > bd.start_time
       union all
-      select s.branch_id, s.area, (r.start_time at time zone p.zone)::date,
-        to_char(r.start_time at time zone p.zone, 'HH24'), 0, 0, 1,
-        (r.status = 'NO_SHOW')::int, (r.status in ('CHECKED_IN', 'COMPLETED', 'NO_SHOW'))::int
-      from reservations r
-      join seats s on s.id = r.seat_id
+      select k.branch_id, k.area, (k.start_time at time zone p.zone)::date,
+        to_char(k.start_time at time zone p.zone, 'HH24'), 0, 0, 1,
+        (k.status = 'NO_SHOW')::int, (k.status in ('CHECKED_IN', 'COMPLETED', 'NO_SHOW'))::int
+      from kept k
       cross join params p
       cross join bounds
-      where r.status in ('CONFIRMED', 'CHECKED_IN', 'COMPLETED', 'NO_SHOW')
-        and r.start_time >= bounds.range_start and r.start_time < bounds.range_end
+      where k.start_time >= bounds.range_start
     ),
     totals as (
       select ${factKey} as key, sum(f.open_secs) as open_secs, sum(f.booked_secs) as booked_secs,
