@@ -30,10 +30,9 @@ export function describeSeries(
   rows: readonly ReportRow[],
   value: (r: ReportRow) => number,
   label: (key: string) => string,
-  what: string,
 ): string {
-  if (rows.length === 0) return `No data for ${what}.`;
+  if (rows.length === 0) return "No data.";
   const max = rows.reduce((best, r) => (value(r) > value(best) ? r : best));
-  if (value(max) === 0) return `${what}: 0 % everywhere.`;
-  return `${what}: highest at ${label(max.key)} with ${percent.format(value(max))}.`;
+  if (value(max) === 0) return "0 % everywhere.";
+  return `Highest at ${label(max.key)}: ${percent.format(value(max))}.`;
 }
