@@ -38,7 +38,9 @@ function ReportTable({ rows, groupBy, range }: { rows: ReportRow[]; groupBy: Rep
   const option = GROUP_OPTIONS.find((o) => o.value === groupBy);
   const label = groupBy === "hour" ? hourLabel : (k: string) => k;
   return (
-    <div className="table-wrap">
+    // Focusable so a keyboard can scroll it sideways on a phone.
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus (WCAG 2.1.1)
+    <section className="table-wrap" tabIndex={0} aria-label="Report table">
       <table className="staff-table report-table">
         <caption>
           Report by {option?.label.toLowerCase()}, {range}
@@ -68,7 +70,7 @@ function ReportTable({ rows, groupBy, range }: { rows: ReportRow[]; groupBy: Rep
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
 
