@@ -52,6 +52,11 @@ const schema = z
       .string()
       .default("UTC")
       .refine(isTimeZone, "must be an IANA time zone such as UTC or Europe/Berlin"),
+    /** Where students reach the SPA, e.g. https://seats.example.edu; seats' QR codes link there. Default http://localhost:<PORT>. */
+    PUBLIC_URL: z
+      .url()
+      .refine((u) => /^https?:\/\//.test(u), "must be an http:// or https:// URL")
+      .optional(),
     GRPC_PORT: z.union([z.literal("off"), z.coerce.number().int().min(0).max(65_535)]).default(9090),
     ADMIN_PASSWORD: z
       .string()
@@ -164,3 +169,6 @@ export function toApiConfig(env: Env): ApiConfig {
     },
   };
 }
+
+/** PUBLIC_URL, or this machine on PORT when it is not set. */
+export const publicUrlOf = (env: Env, port: number): string => env.PUBLIC_URL ?? `http://localhost:${port}`;

@@ -5,7 +5,7 @@ import { createDatabase, type DbHandle, migrateAndSeed } from "@dlsms/db";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
 import { type Backends, createBackends } from "./backends";
-import { type Env, toApiConfig } from "./env";
+import { type Env, publicUrlOf, toApiConfig } from "./env";
 import { type GrpcDoor, startGrpcServer } from "./grpc/server";
 import type { Logger } from "./logger";
 import { createSharedLoginLimiter } from "./login-limiter";
@@ -138,8 +138,15 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
   });
   const staticHandler = createStaticHandler(options.webDist);
 
+  let boundPort = env.PORT;
   // ── REST door (/api): the original's REST contract over the same procedures (./rest).
-  const rest = createRestHandler({ deps, logger, bodyLimitBytes: env.BODY_LIMIT_BYTES });
+  const rest = createRestHandler({
+    deps,
+    logger,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    // Read at request time: with PORT=0 the real port is known only after listen.
+    publicUrl: () => publicUrlOf(env, boundPort),
+  });
   const restHandler: Handler = rest.handle;
 
   const handle: Handler = (req, res) => {
@@ -205,6 +212,7 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
     });
   });
   const port = (httpServer.address() as AddressInfo).port;
+  boundPort = port;
   const shownHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
   const url = `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}`;
 

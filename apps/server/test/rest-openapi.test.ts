@@ -17,6 +17,7 @@ const ROUTES = [
   "get /api/seats",
   "get /api/seats/{id}",
   "get /api/seats/{id}/availability",
+  "get /api/seats/{id}/qr.svg",
   "get /api/branches",
   "post /api/reservations",
   "get /api/reservations",

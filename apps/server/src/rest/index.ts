@@ -15,6 +15,7 @@ import { registerDocs } from "./docs";
 import { INTERNAL_MESSAGE, readableIssues, toFailure } from "./failure";
 import { registerReportRoutes } from "./reports";
 import { registerReservationRoutes } from "./reservations";
+import { registerSeatQrRoute } from "./seat-qr";
 import { registerSeatRoutes } from "./seats";
 import { createStreamRegistry, registerStreamRoutes } from "./stream";
 import { registerWaitlistRoutes } from "./waitlist";
@@ -23,6 +24,8 @@ export interface RestDoorOptions {
   deps: ApiDeps;
   logger: Pick<Logger, "error" | "warn">;
   bodyLimitBytes: number;
+  /** Where the SPA is reached from outside, for the links in seats' QR codes (PUBLIC_URL). */
+  publicUrl: () => string;
   /** SSE keepalive comment interval; the contract needs ≤ 30 s, tests use less. */
   keepaliveMs?: number;
 }
@@ -99,6 +102,7 @@ export function createRestHandler(options: RestDoorOptions): RestDoor {
   app.openapi(healthz, (c) => c.json({ service: "gateway", status: "healthy" }, 200));
   registerAuthRoutes(app, deps);
   registerSeatRoutes(app, deps);
+  registerSeatQrRoute(app, deps, options.publicUrl);
   registerReservationRoutes(app, deps);
   registerWaitlistRoutes(app, deps);
   registerReportRoutes(app, deps);

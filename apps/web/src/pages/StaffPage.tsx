@@ -25,6 +25,9 @@ export function StaffPage() {
   return (
     <>
       <h1>Staff</h1>
+      <p>
+        <Link href="/staff/qr">Print seat QR codes</Link>
+      </p>
       <UtilisationTable />
       <StaffReservations />
       <SeatMaintenance />

@@ -5,8 +5,9 @@ import type { TRPCRouterRecord } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { listingReads, readListing } from "../read-models/listing-reads";
 import { SEAT_CHANGES_CHANNEL, type SeatChangeMessage, type SeatChangeReason } from "../services/events";
+import { seatLabel } from "../services/seat-labels";
 import { getSeat, seatAvailability } from "../services/seats.service";
-import { protectedProcedure } from "../trpc";
+import { protectedProcedure, publicProcedure } from "../trpc";
 import { assertSessionAlive, endAtExpiry } from "./session";
 
 export interface SeatChangeEvent {
@@ -23,6 +24,8 @@ export const seatsRouter = {
   get: protectedProcedure
     .input(seatGetInput)
     .query(({ ctx, input }) => getSeat(ctx.db, input.id, ctx.user.id, ctx.config.rules)),
+  /** The code, branch and area printed with a seat's QR code: no token, as the sticker on the seat shows them. */
+  label: publicProcedure.input(seatGetInput).query(({ ctx, input }) => seatLabel(ctx.db, input.id)),
   availability: protectedProcedure
     .input(seatAvailabilityInput)
     .query(({ ctx, input }) => seatAvailability(ctx.db, input, ctx.user.id, ctx.config.rules)),
