@@ -1,4 +1,5 @@
 import { reservations } from "@dlsms/db";
+import { parse } from "csv-parse/sync";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { outcome, startTestServer, type TestServer } from "./helpers";
@@ -51,12 +52,19 @@ beforeAll(async () => {
       status: r.status,
     })),
   );
+  // Names a CSV must quote, and one a spreadsheet would run as a formula; one seat each, open 24 h.
+  await db.execute(
+    sql`insert into branches (name, code) values ('Arts, "Music" & Law', 'AML'), ('=Annex', 'AX')`,
+  );
+  await db.execute(sql`insert into seats (code, branch_id, area, has_power, has_monitor)
+    select b.code || '-01', b.id, 'Hall, North', false, false from branches b where b.code in ('AML', 'AX')`);
   staff = await login("ADMIN001", "admin-password");
   student = await login("S2021001", "password123");
 });
 afterAll(() => ts?.stop());
 
 const RANGE = { from: "2026-03-27", to: "2026-03-30" };
+const EMPTY = { reservations: 0, bookedHours: 0, utilisation: 0, noShows: 0, noShowRate: 0 };
 
 async function csv(query: string, token?: string) {
   const res = await fetch(`${ts.url}/api/admin/reports.csv?${query}`, {
@@ -65,15 +73,16 @@ async function csv(query: string, token?: string) {
   return { status: res.status, type: res.headers.get("content-type") ?? "", text: await res.text(), res };
 }
 
-/** CSV text → objects, numbers as numbers (the keys here contain no commas or quotes). */
+/** CSV text → rows, read by a real CSV parser; numbers become numbers. */
 function parseCsv(text: string): Record<string, string | number>[] {
-  const [header, ...lines] = text.trimEnd().split("\n");
-  const columns = (header ?? "").split(",");
-  return lines.map((line) => {
-    const cells = line.split(",");
-    return Object.fromEntries(columns.map((c, i) => [c, c === "key" ? (cells[i] ?? "") : Number(cells[i])]));
-  });
+  const records: Record<string, string>[] = parse(text, { columns: true });
+  return records.map((r) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === "key" ? v : Number(v)])),
+  );
 }
+
+/** What the CSV says for a key: a leading = + - @ gets a ' so a spreadsheet shows it as text. */
+const csvKey = (key: string) => (/^[=+\-@]/.test(key) ? `'${key}` : key);
 
 describe("reports through a real server", () => {
   it("admin.report and the CSV agree for every grouping, with capacity from opening hours", async () => {
@@ -89,11 +98,13 @@ describe("reports through a real server", () => {
       expect(file.text.split("\n")[0]).toBe(
         "key,reservations,bookedHours,openHours,utilisation,noShows,noShowRate",
       );
-      expect(parseCsv(file.text)).toEqual(rows);
+      expect(parseCsv(file.text)).toEqual(rows.map((r) => ({ ...r, key: csvKey(r.key) })));
     }
     const branches = await api.admin.report.query({ ...RANGE, groupBy: "branch" });
     // Main: 25 seats × (0 holiday + 4 Saturday + 0 Sunday + 12 Monday) h; Science: 12 × (24+24+23+24) h.
     expect(branches).toEqual([
+      { key: "=Annex", ...EMPTY, openHours: 95 },
+      { key: 'Arts, "Music" & Law', ...EMPTY, openHours: 95 },
       {
         key: "Engineering Library",
         reservations: 0,
@@ -124,6 +135,8 @@ describe("reports through a real server", () => {
     ]);
     expect((await csv(`from=${RANGE.from}&to=${RANGE.to}&group_by=branch`, staff)).text).toBe(
       "key,reservations,bookedHours,openHours,utilisation,noShows,noShowRate\n" +
+        "'=Annex,0,0,95,0,0,0\n" +
+        '"Arts, ""Music"" & Law",0,0,95,0,0,0\n' +
         "Engineering Library,0,0,1235,0,0,0\n" +
         "Main Library,2,2.5,400,0.0063,1,0.5\n" +
         "Science Library,1,4,1140,0.0035,0,0\n",
