@@ -33,6 +33,6 @@ export function describeSeries(
 ): string {
   if (rows.length === 0) return "No data.";
   const max = rows.reduce((best, r) => (value(r) > value(best) ? r : best));
-  if (value(max) === 0) return "0 % everywhere.";
+  if (value(max) === 0) return `${percent.format(0)} everywhere.`;
   return `Highest at ${label(max.key)}: ${percent.format(value(max))}.`;
 }
