@@ -32,6 +32,7 @@ const ROUTES = [
   "get /api/waitlist/mine",
   "delete /api/waitlist/{id}",
   "get /api/notifications/stream",
+  "get /api/admin/reports.csv",
 ];
 
 describe("OpenAPI", () => {

@@ -13,6 +13,7 @@ import { bodyLimit } from "./body-limit";
 import { type RestEnv, sessionMiddleware } from "./context";
 import { registerDocs } from "./docs";
 import { INTERNAL_MESSAGE, readableIssues, toFailure } from "./failure";
+import { registerReportRoutes } from "./reports";
 import { registerReservationRoutes } from "./reservations";
 import { registerSeatQrRoute } from "./seat-qr";
 import { registerSeatRoutes } from "./seats";
@@ -106,6 +107,7 @@ export function createRestHandler(options: RestDoorOptions): RestDoor {
   registerSeatQrRoute(app, deps, options.publicUrl);
   registerReservationRoutes(app, deps);
   registerWaitlistRoutes(app, deps);
+  registerReportRoutes(app, deps);
   const streams = createStreamRegistry();
   registerStreamRoutes(app, deps, streams, { keepaliveMs: options.keepaliveMs ?? 15_000, logger });
 

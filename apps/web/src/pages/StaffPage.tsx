@@ -1,5 +1,6 @@
 import { useEffect } from "react";
 import { Link } from "wouter";
+import { Reports } from "../features/reports/Reports";
 import { SeatMaintenance } from "../features/staff/SeatMaintenance";
 import { StaffReservations } from "../features/staff/StaffReservations";
 import { isStaff } from "../features/staff/types";
@@ -30,6 +31,7 @@ export function StaffPage() {
       <UtilisationTable />
       <StaffReservations />
       <SeatMaintenance />
+      <Reports />
     </>
   );
 }

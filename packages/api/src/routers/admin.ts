@@ -16,6 +16,7 @@ import { withEffects } from "../services/events";
 import * as maintenance from "../services/maintenance.service";
 import { runSweep } from "../services/sweeper";
 import { adminProcedure } from "../trpc";
+import { reportsProcedures } from "./reports";
 
 /** Library staff (role admin): catalogue, maintenance, every reservation, statistics. */
 export const adminRouter = {
@@ -65,4 +66,5 @@ export const adminRouter = {
     await effects.flush(ctx);
     return result;
   }),
+  ...reportsProcedures,
 } satisfies TRPCRouterRecord;
