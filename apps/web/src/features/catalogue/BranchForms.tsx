@@ -37,11 +37,11 @@ export function NewBranchForm({ onCreated }: { onCreated: (branch: { id: number;
     create.mutate({ name: name.trim(), code: code.trim().toUpperCase() });
   };
   return (
-    <form className="catalogue-form" onSubmit={submit} aria-label="New branch">
-      <h3>New branch</h3>
+    <form className="catalogue-form" onSubmit={submit} aria-label="New library">
+      <h3>New library</h3>
       <div className="row catalogue-row">
         <div className="field">
-          <label htmlFor={`${id}-name`}>Branch name</label>
+          <label htmlFor={`${id}-name`}>Library name</label>
           <input
             id={`${id}-name`}
             value={name}
@@ -51,7 +51,7 @@ export function NewBranchForm({ onCreated }: { onCreated: (branch: { id: number;
           />
         </div>
         <div className="field">
-          <label htmlFor={`${id}-code`}>Branch code</label>
+          <label htmlFor={`${id}-code`}>Library code</label>
           <input
             id={`${id}-code`}
             value={code}
@@ -72,7 +72,7 @@ export function NewBranchForm({ onCreated }: { onCreated: (branch: { id: number;
       )}
       <div className="actions">
         <button type="submit" className="primary" disabled={create.isPending}>
-          {create.isPending ? "Creating…" : "Create branch"}
+          {create.isPending ? "Creating…" : "Create library"}
         </button>
       </div>
     </form>
@@ -105,7 +105,7 @@ export function RenameBranchForm({
   return (
     <form className="catalogue-form" onSubmit={submit} aria-label={`Rename ${branch.name}`}>
       <div className="field">
-        <label htmlFor={`${id}-name`}>Branch name</label>
+        <label htmlFor={`${id}-name`}>Library name</label>
         <input
           id={`${id}-name`}
           value={name}
@@ -121,7 +121,7 @@ export function RenameBranchForm({
       )}
       <div className="actions">
         <button type="submit" disabled={rename.isPending || name.trim() === branch.name}>
-          {rename.isPending ? "Renaming…" : "Rename branch"}
+          {rename.isPending ? "Renaming…" : "Rename library"}
         </button>
       </div>
     </form>

@@ -32,7 +32,7 @@ export function CatalogueEditor() {
       ) : (
         <>
           <div className="field">
-            <label htmlFor={`${id}-branch`}>Branch to edit</label>
+            <label htmlFor={`${id}-branch`}>Library to edit</label>
             <select
               id={`${id}-branch`}
               value={branchId ?? ""}
@@ -41,7 +41,7 @@ export function CatalogueEditor() {
                 setMessage(null);
               }}
             >
-              <option value="">Choose a branch</option>
+              <option value="">Choose a library</option>
               {catalogue.data.map((b) => (
                 <option key={b.id} value={b.id}>
                   {b.name} ({b.code})
@@ -59,7 +59,7 @@ export function CatalogueEditor() {
             <NewBranchForm
               onCreated={(created) => {
                 setBranchId(created.id);
-                setMessage(`Branch ${created.name} created. Add its seats below.`);
+                setMessage(`Library ${created.name} created. Add its seats below.`);
               }}
             />
           )}
@@ -75,7 +75,7 @@ function BranchEditor({ branch, onMessage }: { branch: CatalogueBranch; onMessag
   const retired = branch.seats.filter((s) => s.status === "RETIRED");
   return (
     <>
-      <RenameBranchForm branch={branch} onRenamed={(name) => onMessage(`Branch renamed to ${name}.`)} />
+      <RenameBranchForm branch={branch} onRenamed={(name) => onMessage(`Library renamed to ${name}.`)} />
       <h3>
         Seats of {branch.name} <span className="muted">({open.length})</span>
       </h3>

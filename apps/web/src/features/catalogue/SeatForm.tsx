@@ -99,7 +99,7 @@ export function SeatForm({
           />
           {!seat && (
             <p id={`${id}-code-hint`} className="hint">
-              Optional: empty gives the branch's next number.
+              Optional: empty gives the library's next number.
             </p>
           )}
         </div>
