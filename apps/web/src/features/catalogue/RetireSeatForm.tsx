@@ -81,7 +81,10 @@ export function RetireSeatForm({
           required
           aria-invalid={missing || undefined}
           aria-describedby={`${id}-reason-hint${missing ? ` ${id}-reason-error` : ""}`}
-          onChange={(e) => setReason(e.target.value)}
+          onChange={(e) => {
+            setReason(e.target.value);
+            if (e.target.value.trim()) setMissing(false);
+          }}
         />
         <p id={`${id}-reason-hint`} className="hint">
           Sent to every student whose booking or waitlist entry is cancelled.
