@@ -248,3 +248,92 @@ describe("retiring a seat through the real server", () => {
     }
   });
 });
+
+describe("catalogue over REST (/api/admin)", () => {
+  it("staff create and rename branches, add and edit seats and retire one; students get 403; bad input 400 changes nothing", async () => {
+    const staff = await login("ADMIN001", "admin-password");
+    const student = await login("S2021005");
+
+    // Students: 403 on every route, and nothing changes.
+    for (const [method, path, body] of [
+      ["POST", "/admin/branches", { name: "Nope", code: "NOPE" }],
+      ["PATCH", "/admin/branches/1", { name: "Nope" }],
+      ["POST", "/admin/seats", { branch: "Main Library", area: "Nope" }],
+      ["PATCH", "/admin/seats/5", { area: "Nope" }],
+      ["GET", "/admin/seats/5/retire", undefined],
+      ["POST", "/admin/seats/5/retire", { reason: "Nope" }],
+    ] as const) {
+      const res = await rest(method, path, student, body);
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect(res.body.error).toBe("Staff only");
+    }
+    expect((await rest("GET", "/seats/5", student)).body).toMatchObject({ area: "Silent Study Zone" });
+    expect((await rest("GET", "/branches", student)).body.branches).toHaveLength(3);
+    const unauthenticated = await fetch(`${ts.url}/api/admin/seats/5/retire`);
+    expect(unauthenticated.status).toBe(401);
+
+    const created = await rest("POST", "/admin/branches", staff, { name: "Law Library", code: "LL" });
+    expect(created).toMatchObject({ status: 201, body: { name: "Law Library", code: "LL" } });
+    const dup = await rest("POST", "/admin/branches", staff, { name: "Law Library", code: "LW" });
+    expect(dup.status).toBe(409);
+    expect(dup.body.error).toContain("Law Library");
+    const bad = await rest("POST", "/admin/branches", staff, { name: "Bad", code: "lower1" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toContain("code");
+
+    const renamed = await rest("PATCH", `/admin/branches/${created.body.id}`, staff, {
+      name: "Law Faculty Library",
+    });
+    expect(renamed).toMatchObject({
+      status: 200,
+      body: { id: created.body.id, name: "Law Faculty Library" },
+    });
+    expect((await rest("PATCH", "/admin/branches/9999", staff, { name: "X" })).status).toBe(404);
+    const taken = await rest("PATCH", `/admin/branches/${created.body.id}`, staff, { name: "Main Library" });
+    expect(taken.status).toBe(409);
+
+    const seat = await rest("POST", "/admin/seats", staff, {
+      branch: "Law Faculty Library",
+      area: "Stacks",
+      has_power: true,
+    });
+    expect(seat).toMatchObject({
+      status: 201,
+      body: { code: "LL-01", area: "Stacks", has_power: true, status: "ACTIVE" },
+    });
+    const edited = await rest("PATCH", `/admin/seats/${seat.body.id}`, staff, {
+      code: "LL-07",
+      has_monitor: true,
+    });
+    expect(edited).toMatchObject({ status: 200, body: { code: "LL-07", has_monitor: true } });
+    expect((await rest("PATCH", `/admin/seats/${seat.body.id}`, staff, { code: "ML-01" })).status).toBe(409);
+    expect((await rest("PATCH", `/admin/seats/${seat.body.id}`, staff, { area: "" })).status).toBe(400);
+    expect((await rest("PATCH", "/admin/seats/abc", staff, { area: "X" })).status).toBe(400);
+
+    const preview = await rest("GET", `/admin/seats/${seat.body.id}/retire`, staff);
+    expect(preview).toMatchObject({
+      status: 200,
+      body: { seat_code: "LL-07", cancelled: 0, reservations: [] },
+    });
+    expect((await rest("POST", `/admin/seats/${seat.body.id}/retire`, staff, {})).status).toBe(400);
+    const retired = await rest("POST", `/admin/seats/${seat.body.id}/retire`, staff, {
+      reason: "Moved to storage",
+      expected_cancellations: 0,
+    });
+    expect(retired).toMatchObject({
+      status: 200,
+      body: { status: "RETIRED", cancelled: 0, reason: "Moved to storage" },
+    });
+    const again = await rest("POST", `/admin/seats/${seat.body.id}/retire`, staff, { reason: "Again" });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toContain("already been retired");
+    expect((await rest("POST", "/admin/seats/99999/retire", staff, { reason: "x" })).status).toBe(404);
+    // Gone from the branch's listing.
+    const listed = await rest(
+      "GET",
+      `/seats?branch=${encodeURIComponent("Law Faculty Library")}&available_only=false`,
+      staff,
+    );
+    expect(listed.body.seats).toEqual([]);
+  });
+});

@@ -31,6 +31,12 @@ const ROUTES = [
   "get /api/waitlist/mine",
   "delete /api/waitlist/{id}",
   "get /api/notifications/stream",
+  "post /api/admin/branches",
+  "patch /api/admin/branches/{id}",
+  "post /api/admin/seats",
+  "patch /api/admin/seats/{id}",
+  "get /api/admin/seats/{id}/retire",
+  "post /api/admin/seats/{id}/retire",
 ];
 
 describe("OpenAPI", () => {
