@@ -1,6 +1,7 @@
 import { notifications, reservations, seats, waitlist } from "@dlsms/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SEAT_CHANGES_CHANNEL, type SeatChangeMessage } from "../src/services/events";
 import { createTestApi, type TestApi } from "../src/testing";
 import {
   dayAt,
@@ -221,7 +222,15 @@ describe("admin.retireSeat", () => {
     const scienceBefore = branchesBefore.find((b) => b.name === "Science Library");
     await alice.seats.get({ id: seatId });
 
+    // Live seat maps hear of it (seats.onChange listens on this channel).
+    const heard: SeatChangeMessage[] = [];
+    const unsubscribe = api.deps.bus.subscribe(SEAT_CHANGES_CHANNEL, (m) =>
+      heard.push(m as SeatChangeMessage),
+    );
     await staff.admin.retireSeat({ seatId, reason: "Removed" });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    unsubscribe();
+    expect(heard.flatMap((m) => m.changes)).toContainEqual({ seatId, reason: "retired" });
 
     const after = await alice.seats.list({ branch: "Science Library", ...window });
     expect(after.map((s) => s.id)).not.toContain(seatId);
