@@ -285,6 +285,28 @@ describe("admin.retireSeat", () => {
     expect(await activeOn(seatId)).toHaveLength(0);
   });
 
+  it("joining a seat's waitlist while its retirement is committing is refused, not left waiting forever", async () => {
+    const seatId = 35;
+    const student = await api.as(9);
+    const retiring = await heldTransaction(api, async (tx) => {
+      await tx.execute(sql`select id from seats where id = ${seatId} for update`);
+      await tx
+        .update(seats)
+        .set({ status: "RETIRED", retiredAt: new Date(), retiredReason: "held" })
+        .where(eq(seats.id, seatId));
+    });
+    const joining = student.waitlist.join({
+      seatId,
+      desiredStart: iso(dayAt(5, 9)),
+      desiredEnd: iso(dayAt(5, 10)),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await retiring.commit();
+    await expectTRPCError(joining, "NOT_FOUND");
+    const entries = await api.database.db.select().from(waitlist).where(eq(waitlist.seatId, seatId));
+    expect(entries).toHaveLength(0);
+  });
+
   it("a booking inserted but not committed when staff retire the seat is waited for, then cancelled", async () => {
     const staff = await api.as(ADMIN);
     const seatId = 33;

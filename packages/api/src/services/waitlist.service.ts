@@ -52,6 +52,16 @@ export async function joinWaitlist(
 
   return db.transaction(async (tx) => {
     await tx.execute(sql`select 1 from users where id = ${userId} for no key update`);
+    if (seatId !== null) {
+      // Under a lock a retirement's FOR UPDATE waits for (and this waits for it): an entry is never
+      // added after the retirement ended the seat's waitlist (retire.service.ts).
+      const [seat] = await tx
+        .select({ status: seats.status })
+        .from(seats)
+        .where(eq(seats.id, seatId))
+        .for("key share");
+      if (seat?.status === "RETIRED") throw new NotFound(`Seat ${seatId} does not exist`);
+    }
     const [open] = await tx
       .select({ n: sql<number>`count(*)::int` })
       .from(waitlist)
