@@ -307,6 +307,24 @@ describe("admin.retireSeat", () => {
     expect(entries).toHaveLength(0);
   });
 
+  it("race: staff retire the same seat many times at once — one retirement, each booking cancelled and told once", async () => {
+    const staff = await api.as(ADMIN);
+    const seatId = 36;
+    const booked = await (await api.as(4)).reservations.create(slot(seatId, dayAt(8, 9), dayAt(8, 10)));
+    const before = (await cancelNotes(4)).length;
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => staff.admin.retireSeat({ seatId, reason: `Attempt ${i}` })),
+    );
+    const done = results.filter((r) => r.status === "fulfilled");
+    expect(done).toHaveLength(1);
+    for (const r of results) {
+      if (r.status === "rejected") expect((r.reason as { code?: string }).code).toBe("CONFLICT");
+    }
+    expect((await reservationRow(api, booked.id)).status).toBe("CANCELLED");
+    const notes = (await cancelNotes(4)).slice(before);
+    expect(notes.filter((n) => n.payload.reservationId === booked.id)).toHaveLength(1);
+  });
+
   it("a booking inserted but not committed when staff retire the seat is waited for, then cancelled", async () => {
     const staff = await api.as(ADMIN);
     const seatId = 33;
