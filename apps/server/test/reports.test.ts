@@ -1,6 +1,6 @@
 import { reservations } from "@dlsms/db";
-import { parse } from "csv-parse/sync";
 import { sql } from "@dlsms/db/drizzle";
+import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { outcome, startTestServer, type TestServer } from "./helpers";
 

@@ -33,6 +33,12 @@ const ROUTES = [
   "delete /api/waitlist/{id}",
   "get /api/notifications/stream",
   "get /api/admin/reports.csv",
+  "post /api/admin/branches",
+  "patch /api/admin/branches/{id}",
+  "post /api/admin/seats",
+  "patch /api/admin/seats/{id}",
+  "get /api/admin/seats/{id}/retire",
+  "post /api/admin/seats/{id}/retire",
 ];
 
 describe("OpenAPI", () => {

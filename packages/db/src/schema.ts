@@ -34,7 +34,8 @@ export const RESERVATION_STATUSES = [
 ] as const;
 export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
 
-export const SEAT_STATUSES = ["ACTIVE", "MAINTENANCE"] as const;
+/** RETIRED: taken out of the catalogue for good; the row stays so its past reservations keep their seat. */
+export const SEAT_STATUSES = ["ACTIVE", "MAINTENANCE", "RETIRED"] as const;
 export type SeatStatus = (typeof SEAT_STATUSES)[number];
 
 export const USER_ROLES = ["student", "admin"] as const;
@@ -129,11 +130,15 @@ export const seats = pgTable(
     maintenanceUntil: tstz("maintenance_until"),
     /** Why staff closed the seat, as told to the students whose bookings it cancelled. */
     maintenanceReason: varchar("maintenance_reason", { length: 300 }),
+    /** When staff retired the seat (status RETIRED), and why, as told to the students it cancelled. */
+    retiredAt: tstz("retired_at"),
+    retiredReason: varchar("retired_reason", { length: 300 }),
     createdAt: tstz("created_at").notNull().defaultNow(),
   },
   (t) => [
     index("seats_branch_area_idx").on(t.branchId, t.area),
-    check("seats_status_check", sql`${t.status} in ('ACTIVE', 'MAINTENANCE')`),
+    check("seats_status_check", sql`${t.status} in ('ACTIVE', 'MAINTENANCE', 'RETIRED')`),
+    check("seats_retired_check", sql`(${t.status} = 'RETIRED') = (${t.retiredAt} is not null)`),
   ],
 );
 

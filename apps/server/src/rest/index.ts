@@ -10,6 +10,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Logger } from "../logger";
 import { registerAuthRoutes } from "./auth";
 import { bodyLimit } from "./body-limit";
+import { registerCatalogueRoutes } from "./catalogue";
 import { type RestEnv, sessionMiddleware } from "./context";
 import { registerDocs } from "./docs";
 import { INTERNAL_MESSAGE, readableIssues, toFailure } from "./failure";
@@ -108,6 +109,7 @@ export function createRestHandler(options: RestDoorOptions): RestDoor {
   registerReservationRoutes(app, deps);
   registerWaitlistRoutes(app, deps);
   registerReportRoutes(app, deps);
+  registerCatalogueRoutes(app, deps);
   const streams = createStreamRegistry();
   registerStreamRoutes(app, deps, streams, { keepaliveMs: options.keepaliveMs ?? 15_000, logger });
 

@@ -1,5 +1,6 @@
 import { useEffect } from "react";
 import { Link } from "wouter";
+import { CatalogueEditor } from "../features/catalogue/CatalogueEditor";
 import { Reports } from "../features/reports/Reports";
 import { SeatMaintenance } from "../features/staff/SeatMaintenance";
 import { StaffReservations } from "../features/staff/StaffReservations";
@@ -32,6 +33,7 @@ export function StaffPage() {
       <StaffReservations />
       <SeatMaintenance />
       <Reports />
+      <CatalogueEditor />
     </>
   );
 }

@@ -158,7 +158,7 @@ async function loadCatalogue(db: Database, branch: string): Promise<Catalogue> {
     await db.execute(sql`select s.id, s.code, b.name as "branch", s.area, s.has_power as "hasPower",
         s.has_monitor as "hasMonitor", s.status
       from seats s join branches b on b.id = s.branch_id
-      where b.name = ${branch}
+      where b.name = ${branch} and s.status <> 'RETIRED'
       order by s.id`),
   );
   // Listings share these entries (frozen), so a listing costs a reference per seat, and its

@@ -16,6 +16,7 @@ import { withEffects } from "../services/events";
 import * as maintenance from "../services/maintenance.service";
 import { runSweep } from "../services/sweeper";
 import { adminProcedure } from "../trpc";
+import { catalogueProcedures } from "./catalogue";
 import { reportsProcedures } from "./reports";
 
 /** Library staff (role admin): catalogue, maintenance, every reservation, statistics. */
@@ -60,6 +61,7 @@ export const adminRouter = {
     .mutation(({ ctx, input }) =>
       withEffects(ctx, (effects) => staff.notifyWaitlist(ctx.db, input.seatId, input.message, effects)),
     ),
+  ...catalogueProcedures,
   /** One sweeper pass now (operators, tests); the schedule runs it anyway. */
   sweep: adminProcedure.mutation(async ({ ctx }) => {
     const { result, effects } = await runSweep(ctx.db, ctx.config.rules);

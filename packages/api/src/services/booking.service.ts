@@ -88,6 +88,7 @@ export async function createReservation(
     return toView(r, r.id);
   }
   if (r.seatCode === null) throw new NotFound(`Seat ${input.seatId} does not exist`);
+  if (r.seatStatus === "RETIRED") throw seatRetired(r.seatCode);
   if (r.seatStatus !== "ACTIVE") {
     throw new RuleViolation(`Seat ${r.seatCode} is under maintenance and cannot be booked right now`);
   }
@@ -127,6 +128,11 @@ function ownOverlap(code: string, start: Date, end: Date, zone: string): Conflic
   );
 }
 
+/** The seat was taken out of the catalogue for good: to a booking it no longer exists. */
+function seatRetired(seatCode: string): NotFound {
+  return new NotFound(`Seat ${seatCode} has been retired and can no longer be booked. Pick another seat.`);
+}
+
 function seatTaken(seatCode: string): Conflict {
   return new Conflict(`Seat ${seatCode} is already booked for part of that time. Pick another time or seat.`);
 }
@@ -138,7 +144,14 @@ async function explainConflict(
   start: Date,
   end: Date,
   zone: string,
-): Promise<Conflict> {
+): Promise<Conflict | NotFound> {
+  // Retired after the attempt's snapshot: the database skipped the row (drizzle/0011).
+  const [seat] = await db
+    .select({ status: seats.status })
+    .from(seats)
+    .where(eq(seats.code, seatCode))
+    .limit(1);
+  if (seat?.status === "RETIRED") return seatRetired(seatCode);
   const [own] = await db
     .select({ startTime: reservations.startTime, endTime: reservations.endTime, code: seats.code })
     .from(reservations)

@@ -1,5 +1,5 @@
 import { branches, type Database, seats } from "@dlsms/db";
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { addMinutes } from "../time";
 import { seatFreeDuring } from "./availability";
 
@@ -17,6 +17,7 @@ export async function listBranches(db: Database): Promise<BranchView[]> {
   const now = new Date();
   // "Free now" = free for the next minute: an instant-wide window.
   const free = seatFreeDuring(now, addMinutes(now, 1));
+  // Retired seats no longer count: they are out of the catalogue.
   return db
     .select({
       id: branches.id,
@@ -27,7 +28,7 @@ export async function listBranches(db: Database): Promise<BranchView[]> {
       monitorSeats: sql<number>`count(${seats.id}) filter (where ${seats.hasMonitor})::int`,
     })
     .from(branches)
-    .leftJoin(seats, eq(seats.branchId, branches.id))
+    .leftJoin(seats, and(eq(seats.branchId, branches.id), ne(seats.status, "RETIRED")))
     .groupBy(branches.id)
     .orderBy(asc(branches.name));
 }
