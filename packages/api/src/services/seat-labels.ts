@@ -1,5 +1,5 @@
 import { branches, type Database, seats } from "@dlsms/db";
-import { eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import { NotFound } from "../errors";
 
 /** What is printed on a seat: its code, branch and area. */
@@ -16,7 +16,8 @@ export async function seatLabel(db: Database, id: number): Promise<SeatLabel> {
     .select({ id: seats.id, code: seats.code, branch: branches.name, area: seats.area })
     .from(seats)
     .innerJoin(branches, eq(branches.id, seats.branchId))
-    .where(eq(seats.id, id))
+    // A retired seat's sticker should be gone; its code no longer opens anything.
+    .where(and(eq(seats.id, id), ne(seats.status, "RETIRED")))
     .limit(1);
   if (!label) throw new NotFound(`Seat ${id} does not exist`);
   return label;
