@@ -71,6 +71,8 @@ const schema = z
     // The database refuses reservations longer than a day (MAX_RESERVATION_HOURS).
     MAX_DURATION_MINUTES: int(1, 240, 24 * 60),
     MAX_ADVANCE_DAYS: int(0, 14),
+    /** How long a walk-up booking made by scanning a free seat's QR code lasts. */
+    WALKUP_MINUTES: int(1, 60, 24 * 60),
     MAX_UPCOMING_RESERVATIONS: int(1, 3),
     PAST_TOLERANCE_MINUTES: int(0, 5),
     CHECKIN_EARLY_MINUTES: int(0, 15),
@@ -157,6 +159,7 @@ export function toApiConfig(env: Env): ApiConfig {
       offerMinutes: env.OFFER_MINUTES,
       reminderMinutes: env.REMINDER_MINUTES,
       libraryTimezone: env.LIBRARY_TIMEZONE,
+      walkupMinutes: env.WALKUP_MINUTES,
     },
     auth: {
       jwtSecret: env.JWT_SECRET,

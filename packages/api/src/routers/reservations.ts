@@ -1,9 +1,10 @@
-import { createReservationInput, idInput, myReservationsInput } from "@dlsms/validators";
+import { createReservationInput, idInput, myReservationsInput, scanInput } from "@dlsms/validators";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { lostRacesForBooking } from "../read-models/known-losses";
 import { cachedMyReservations } from "../read-models/student-reservations";
 import { withEffects } from "../services/events";
 import * as service from "../services/reservations.service";
+import { scanSeat } from "../services/scan.service";
 import { bookingProcedure, protectedProcedure } from "../trpc";
 
 export const reservationsRouter = {
@@ -14,6 +15,12 @@ export const reservationsRouter = {
       return service.createReservation(ctx.db, ctx.user.id, input, ctx.config.rules, effects, lostRaces);
     }),
   ),
+  /** Scan to sit: check in to one's booking of the seat, take it if free, or learn when it is free. */
+  scan: bookingProcedure
+    .input(scanInput)
+    .mutation(({ ctx, input }) =>
+      withEffects(ctx, (effects) => scanSeat(ctx.db, ctx.user.id, input.seatCode, ctx.config.rules, effects)),
+    ),
   mine: protectedProcedure
     .input(myReservationsInput)
     // Through this process's per-user copy, checked against the seats version (student-reservations.ts).
