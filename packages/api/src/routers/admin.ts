@@ -16,9 +16,11 @@ import { withEffects } from "../services/events";
 import * as maintenance from "../services/maintenance.service";
 import { runSweep } from "../services/sweeper";
 import { adminProcedure } from "../trpc";
+import { deskProcedures } from "./desk";
 
 /** Library staff (role admin): catalogue, maintenance, every reservation, statistics. */
 export const adminRouter = {
+  ...deskProcedures,
   reservations: adminProcedure
     .input(adminReservationsInput)
     .query(({ ctx, input }) =>
@@ -28,7 +30,7 @@ export const adminRouter = {
     .input(staffCancelInput)
     .mutation(({ ctx, input }) =>
       withEffects(ctx, (effects) =>
-        staff.staffCancel(ctx.db, input.id, input.reason, ctx.config.rules, effects),
+        staff.staffCancel(ctx.db, input.id, input.reason, ctx.config.rules, effects, ctx.user.id),
       ),
     ),
   /** What closing a seat (until an optional end) would cancel, before staff confirm it. */
@@ -38,24 +40,26 @@ export const adminRouter = {
   setSeatStatus: adminProcedure
     .input(setSeatStatusInput)
     .mutation(({ ctx, input }) =>
-      withEffects(ctx, (effects) => maintenance.setSeatStatus(ctx.db, input, ctx.config.rules, effects)),
+      withEffects(ctx, (effects) =>
+        maintenance.setSeatStatus(ctx.db, input, ctx.config.rules, effects, ctx.user.id),
+      ),
     ),
   createBranch: adminProcedure.input(createBranchInput).mutation(({ ctx, input }) =>
     withEffects(ctx, async (effects) => {
       effects.catalog();
-      return catalog.createBranch(ctx.db, input);
+      return catalog.createBranch(ctx.db, input, ctx.user.id);
     }),
   ),
   createSeat: adminProcedure.input(createSeatInput).mutation(({ ctx, input }) =>
     withEffects(ctx, async (effects) => {
-      const seat = await catalog.createSeat(ctx.db, input);
+      const seat = await catalog.createSeat(ctx.db, input, ctx.user.id);
       effects.seat(seat.id, "maintenance", null).catalog();
       return seat;
     }),
   ),
   updateSeat: adminProcedure.input(updateSeatInput).mutation(({ ctx, input }) =>
     withEffects(ctx, async (effects) => {
-      const seat = await catalog.updateSeat(ctx.db, input);
+      const seat = await catalog.updateSeat(ctx.db, input, ctx.user.id);
       effects.seat(seat.id, "maintenance", null).catalog();
       return seat;
     }),

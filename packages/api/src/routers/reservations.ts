@@ -5,6 +5,7 @@ import { cachedMyReservations } from "../read-models/student-reservations";
 import { withEffects } from "../services/events";
 import * as service from "../services/reservations.service";
 import { protectedProcedure } from "../trpc";
+import { ownReservationHistory } from "./desk";
 
 export const reservationsRouter = {
   create: protectedProcedure.input(createReservationInput).mutation(({ ctx, input }) =>
@@ -28,6 +29,7 @@ export const reservationsRouter = {
     .query(({ ctx, input }) =>
       cachedMyReservations(ctx, ctx.user.id, input?.upcomingOnly ?? false, ctx.config.rules),
     ),
+  history: ownReservationHistory,
   get: protectedProcedure
     .input(idInput)
     .query(({ ctx, input }) => service.getReservation(ctx.db, ctx.user.id, input.id, ctx.config.rules)),

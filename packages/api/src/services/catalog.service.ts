@@ -3,17 +3,28 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { Conflict, NotFound, RuleViolation } from "../errors";
 import { parseLibraryTime } from "../time";
+import { recordChange } from "./audit";
 import { pgTime } from "./availability";
 
-export async function createBranch(db: Database, input: { name: string; code: string }) {
-  const [row] = await db.insert(branches).values(input).onConflictDoNothing().returning();
-  if (!row) throw new Conflict(`A branch named "${input.name}" or with code ${input.code} already exists`);
-  return row;
+export async function createBranch(db: Database, input: { name: string; code: string }, staffUserId: number) {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(branches).values(input).onConflictDoNothing().returning();
+    if (!row) throw new Conflict(`A branch named "${input.name}" or with code ${input.code} already exists`);
+    await recordChange(tx, {
+      entityType: "branch",
+      entityId: row.id,
+      action: "branch_created",
+      actorUserId: staffUserId,
+      details: input,
+    });
+    return row;
+  });
 }
 
 export async function createSeat(
   db: Database,
   input: { branch: string; area: string; hasPower: boolean; hasMonitor: boolean },
+  staffUserId: number,
 ) {
   return db.transaction(async (tx) => {
     const [branch] = await tx.select().from(branches).where(eq(branches.name, input.branch)).for("update");
@@ -34,6 +45,13 @@ export async function createSeat(
       })
       .returning();
     if (!row) throw new Conflict(`Seat code ${code} is taken`);
+    await recordChange(tx, {
+      entityType: "seat",
+      entityId: row.id,
+      action: "seat_created",
+      actorUserId: staffUserId,
+      details: { ...input, code },
+    });
     return { ...row, branch: branch.name };
   });
 }
@@ -41,12 +59,22 @@ export async function createSeat(
 export async function updateSeat(
   db: Database,
   input: { seatId: number; area?: string; hasPower?: boolean; hasMonitor?: boolean },
+  staffUserId: number,
 ) {
   const { seatId, ...changes } = input;
   if (Object.keys(changes).length === 0) throw new RuleViolation("Nothing to change");
-  const [row] = await db.update(seats).set(changes).where(eq(seats.id, seatId)).returning();
-  if (!row) throw new NotFound(`Seat ${seatId} does not exist`);
-  return row;
+  return db.transaction(async (tx) => {
+    const [row] = await tx.update(seats).set(changes).where(eq(seats.id, seatId)).returning();
+    if (!row) throw new NotFound(`Seat ${seatId} does not exist`);
+    await recordChange(tx, {
+      entityType: "seat",
+      entityId: row.id,
+      action: "seat_updated",
+      actorUserId: staffUserId,
+      details: changes,
+    });
+    return row;
+  });
 }
 
 export interface BranchUtilisation {
