@@ -11,6 +11,7 @@ import type { Logger } from "../logger";
 import { registerAuthRoutes } from "./auth";
 import { bodyLimit } from "./body-limit";
 import { type RestEnv, sessionMiddleware } from "./context";
+import { registerDeskRoutes } from "./desk";
 import { registerDocs } from "./docs";
 import { INTERNAL_MESSAGE, readableIssues, toFailure } from "./failure";
 import { registerReservationRoutes } from "./reservations";
@@ -100,6 +101,7 @@ export function createRestHandler(options: RestDoorOptions): RestDoor {
   registerSeatRoutes(app, deps);
   registerReservationRoutes(app, deps);
   registerWaitlistRoutes(app, deps);
+  registerDeskRoutes(app, deps);
   const streams = createStreamRegistry();
   registerStreamRoutes(app, deps, streams, { keepaliveMs: options.keepaliveMs ?? 15_000, logger });
 
