@@ -31,6 +31,9 @@ const ROUTES = [
   "get /api/waitlist/mine",
   "delete /api/waitlist/{id}",
   "get /api/notifications/stream",
+  "post /api/admin/book-for",
+  "get /api/admin/students",
+  "get /api/reservations/{id}/history",
 ];
 
 describe("OpenAPI", () => {
