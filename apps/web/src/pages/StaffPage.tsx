@@ -1,5 +1,6 @@
 import { useEffect } from "react";
 import { Link } from "wouter";
+import { StaffDesk } from "../features/desk/StaffDesk";
 import { SeatMaintenance } from "../features/staff/SeatMaintenance";
 import { StaffReservations } from "../features/staff/StaffReservations";
 import { isStaff } from "../features/staff/types";
@@ -24,6 +25,7 @@ export function StaffPage() {
   return (
     <>
       <h1>Staff</h1>
+      <StaffDesk />
       <UtilisationTable />
       <StaffReservations />
       <SeatMaintenance />
