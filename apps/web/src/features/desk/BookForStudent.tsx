@@ -44,7 +44,7 @@ export function BookForStudent({ studentId, name }: { studentId: string; name: s
   return (
     <form className="desk-book" aria-label={`Book for ${name}`} onSubmit={submit}>
       <div className="field">
-        <label htmlFor={`${id}-seat`}>Seat</label>
+        <label htmlFor={`${id}-seat`}>Seat to book</label>
         <select
           id={`${id}-seat`}
           value={seatId}
