@@ -340,6 +340,30 @@ describe("concurrency", () => {
     expect(["created", "booked_for"]).toContain(entries[0]?.action);
   });
 
+  it("student and staff cancelling one booking at once, and double check-ins: one change, one entry each", async () => {
+    const start = dayAt(6, 16);
+    const r = await (await api.as(2)).reservations.create(slot(35, start, plus(start, HOUR)));
+    const bob = await api.as(2);
+    const staff = await api.as(STAFF);
+    const results = await Promise.allSettled([
+      bob.reservations.cancel({ id: r.id }),
+      bob.reservations.cancel({ id: r.id }),
+      staff.admin.cancelReservation({ id: r.id, reason: "Desk" }),
+      staff.admin.cancelReservation({ id: r.id, reason: "Desk" }),
+    ]);
+    expect(results.filter((x) => x.status === "fulfilled")).toHaveLength(1);
+    const entries = await trail(r.id);
+    expect(entries).toHaveLength(2);
+    expect(entries[0]?.action).toBe("created");
+    expect(["cancelled", "staff_cancelled"]).toContain(entries[1]?.action);
+
+    const soon = await (await api.as(9)).reservations.create(slot(36, at(5 * MINUTE), at(65 * MINUTE)));
+    const ivy = await api.as(9);
+    const checkIns = await Promise.allSettled([1, 2, 3].map(() => ivy.reservations.checkIn({ id: soon.id })));
+    expect(checkIns.filter((x) => x.status === "fulfilled")).toHaveLength(1);
+    expect((await trail(soon.id)).map((e) => e.action)).toEqual(["created", "checked_in"]);
+  });
+
   it("three sweeps racing over the same due bookings record each no_show once", async () => {
     const ids: number[] = [];
     for (let i = 0; i < 6; i++) {
