@@ -43,7 +43,7 @@ describe("staff desk and reservation history", () => {
       await login(page, ADMIN.studentId, ADMIN.password);
       await page.getByRole("link", { name: "Staff", exact: true }).click();
       const desk = page.getByRole("region", { name: "Desk: book for a student" });
-      await desk.getByLabel("Student id or name").fill(query);
+      await desk.getByLabel("Search students by id or name").fill(query);
       await desk.getByRole("button", { name: "Find student" }).click();
       await desk.getByRole("button", { name: `Open ${name} (${studentId})` }).click();
       const panel = desk.getByRole("region", { name: `${name} (${studentId})` });

@@ -38,7 +38,7 @@ export function StaffDesk() {
       <h2 id="desk-title">Desk: book for a student</h2>
       <form className="desk-search" aria-label="Find a student" onSubmit={search}>
         <div className="field">
-          <label htmlFor={searchId}>Student id or name</label>
+          <label htmlFor={searchId}>Search students by id or name</label>
           <input
             id={searchId}
             value={typed}
