@@ -170,7 +170,11 @@ describe("every audited action appears exactly once per change", () => {
     expect(
       (await entityHistory(db(), "branch", branch.id)).map((h) => [h.action, h.actor?.studentId]),
     ).toEqual([["branch_created", "ADMIN001"]]);
-    const seatTrail = await entityHistory(db(), "seat", seat.id);
+    const seatTrail = await staff.admin.entityHistory({ entityType: "seat", entityId: seat.id });
+    await expectTRPCError(
+      (await api.as(1)).admin.entityHistory({ entityType: "seat", entityId: seat.id }),
+      "FORBIDDEN",
+    );
     expect(seatTrail.map((h) => h.action)).toEqual(["seat_created", "seat_updated"]);
     expect(seatTrail[1]?.details).toEqual({ area: "Loud" });
   });

@@ -39,3 +39,9 @@ export const studentReservationsInput = z.object({
 });
 
 export const reservationHistoryInput = z.object({ reservationId: positiveId("reservationId") });
+
+/** A seat's or branch's trail (catalogue, maintenance and hours changes). */
+export const entityHistoryInput = z.object({
+  entityType: z.enum(["seat", "branch"], { error: "entityType must be seat or branch" }),
+  entityId: positiveId("entityId"),
+});

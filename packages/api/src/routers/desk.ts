@@ -1,5 +1,6 @@
 import {
   bookForInput,
+  entityHistoryInput,
   idInput,
   reservationHistoryInput,
   studentReservationsInput,
@@ -8,7 +9,7 @@ import {
 import type { TRPCRouterRecord } from "@trpc/server";
 import * as desk from "../services/desk.service";
 import { withEffects } from "../services/events";
-import { reservationHistory } from "../services/history.service";
+import { entityHistory, reservationHistory } from "../services/history.service";
 import { adminProcedure, protectedProcedure } from "../trpc";
 
 /** The staff desk and the audit trail's reader; spread into the admin router. */
@@ -29,6 +30,10 @@ export const deskProcedures = {
   history: adminProcedure
     .input(reservationHistoryInput)
     .query(({ ctx, input }) => reservationHistory(ctx.db, input.reservationId)),
+  /** A seat's or branch's trail, oldest first (empty for one never changed through the API). */
+  entityHistory: adminProcedure
+    .input(entityHistoryInput)
+    .query(({ ctx, input }) => entityHistory(ctx.db, input.entityType, input.entityId)),
 } satisfies TRPCRouterRecord;
 
 /** `reservations.history`: the student's own reservation's trail (another's is NOT_FOUND). */
