@@ -59,6 +59,9 @@ describe("acceptance 3: admin.bookFor", () => {
     expect((await call(ts.url, "POST", "/admin/book-for", { token: alice, body })).status).toBe(403);
     expect((await call(ts.url, "GET", "/admin/students?query=S", { token: alice })).status).toBe(403);
     expect((await call(ts.url, "POST", "/admin/book-for", { body })).status).toBe(401);
+    // Refused before the body is read: a student learns nothing from a malformed staff request.
+    const malformed = await call(ts.url, "POST", "/admin/book-for", { token: alice, body: { nonsense: 1 } });
+    expect(malformed).toMatchObject({ status: 403, body: { error: "Staff only" } });
     const [n] = await db()
       .select({ n: sql<number>`count(*)::int` })
       .from(reservations)

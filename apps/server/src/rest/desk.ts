@@ -1,6 +1,7 @@
 import type { ApiDeps, RouterOutputs } from "@dlsms/api";
 import { bookForInput } from "@dlsms/validators";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { createMiddleware } from "hono/factory";
 import { callerFor, type RestEnv, requireUser } from "./context";
 import { idParam } from "./params";
 import { errorResponse, jsonBody, ResvRow, toResvRow } from "./schemas";
@@ -8,6 +9,16 @@ import { errorResponse, jsonBody, ResvRow, toResvRow } from "./schemas";
 /** The staff desk (book for a student, find students) and a reservation's audit trail. */
 
 const secured = { security: [{ bearer: [] }], middleware: requireUser };
+
+/**
+ * Staff routes answer 403 to a student before reading the body, as 401 comes before it: a
+ * student learns nothing from the shape of a staff request. The procedures check the role again.
+ */
+const requireStaff = createMiddleware<RestEnv>(async (c, next) => {
+  if (c.get("session").user?.role !== "admin") return c.json({ error: "Staff only" }, 403);
+  await next();
+});
+const staffOnly = { security: [{ bearer: [] }], middleware: [requireUser, requireStaff] };
 const { studentId, seatId, startTime, endTime } = bookForInput.shape;
 
 const BookForBody = z
@@ -72,7 +83,7 @@ const bookFor = createRoute({
   path: "/admin/book-for",
   tags: ["admin"],
   summary: "Book a seat for a student (every student rule applies; the student is notified)",
-  ...secured,
+  ...staffOnly,
   request: { body: { ...jsonBody(BookForBody, "Whom to book for, and what"), required: true } },
   responses: {
     201: jsonBody(ResvRow, "Booked: the student's reservation"),
@@ -89,7 +100,7 @@ const students = createRoute({
   path: "/admin/students",
   tags: ["admin"],
   summary: "Find students by student id (prefix) or name (part), paged",
-  ...secured,
+  ...staffOnly,
   request: { query: searchParams },
   responses: {
     200: jsonBody(z.object({ students: z.array(Student), total: z.number().int() }), "Matching students"),
