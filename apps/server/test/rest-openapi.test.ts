@@ -39,6 +39,9 @@ const ROUTES = [
   "patch /api/admin/seats/{id}",
   "get /api/admin/seats/{id}/retire",
   "post /api/admin/seats/{id}/retire",
+  "post /api/admin/book-for",
+  "get /api/admin/students",
+  "get /api/reservations/{id}/history",
 ];
 
 describe("OpenAPI", () => {

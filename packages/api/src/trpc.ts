@@ -111,3 +111,6 @@ export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
   if (ctx.user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Staff only" });
   return next();
 });
+
+/** Staff booking for a student (the desk): counted like any booking. */
+export const staffBookingProcedure = adminProcedure.use(countBookings);

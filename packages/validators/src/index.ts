@@ -1,6 +1,7 @@
 export * from "./admin";
 export * from "./auth";
 export * from "./common";
+export * from "./desk";
 export * from "./notifications";
 export * from "./reports";
 export * from "./reservations";

@@ -12,6 +12,7 @@ import { registerAuthRoutes } from "./auth";
 import { bodyLimit } from "./body-limit";
 import { registerCatalogueRoutes } from "./catalogue";
 import { type RestEnv, sessionMiddleware } from "./context";
+import { registerDeskRoutes } from "./desk";
 import { registerDocs } from "./docs";
 import { INTERNAL_MESSAGE, readableIssues, toFailure } from "./failure";
 import { registerReportRoutes } from "./reports";
@@ -110,6 +111,7 @@ export function createRestHandler(options: RestDoorOptions): RestDoor {
   registerWaitlistRoutes(app, deps);
   registerReportRoutes(app, deps);
   registerCatalogueRoutes(app, deps);
+  registerDeskRoutes(app, deps);
   const streams = createStreamRegistry();
   registerStreamRoutes(app, deps, streams, { keepaliveMs: options.keepaliveMs ?? 15_000, logger });
 

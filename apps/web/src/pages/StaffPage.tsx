@@ -1,6 +1,7 @@
 import { useEffect } from "react";
 import { Link } from "wouter";
 import { CatalogueEditor } from "../features/catalogue/CatalogueEditor";
+import { StaffDesk } from "../features/desk/StaffDesk";
 import { Reports } from "../features/reports/Reports";
 import { SeatMaintenance } from "../features/staff/SeatMaintenance";
 import { StaffReservations } from "../features/staff/StaffReservations";
@@ -29,6 +30,7 @@ export function StaffPage() {
       <p>
         <Link href="/staff/qr">Print seat QR codes</Link>
       </p>
+      <StaffDesk />
       <UtilisationTable />
       <StaffReservations />
       <SeatMaintenance />

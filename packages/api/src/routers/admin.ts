@@ -17,10 +17,12 @@ import * as maintenance from "../services/maintenance.service";
 import { runSweep } from "../services/sweeper";
 import { adminProcedure } from "../trpc";
 import { catalogueProcedures } from "./catalogue";
+import { deskProcedures } from "./desk";
 import { reportsProcedures } from "./reports";
 
 /** Library staff (role admin): catalogue, maintenance, every reservation, statistics. */
 export const adminRouter = {
+  ...deskProcedures,
   reservations: adminProcedure
     .input(adminReservationsInput)
     .query(({ ctx, input }) =>
@@ -30,7 +32,7 @@ export const adminRouter = {
     .input(staffCancelInput)
     .mutation(({ ctx, input }) =>
       withEffects(ctx, (effects) =>
-        staff.staffCancel(ctx.db, input.id, input.reason, ctx.config.rules, effects),
+        staff.staffCancel(ctx.db, input.id, input.reason, ctx.config.rules, effects, ctx.user.id),
       ),
     ),
   /** What closing a seat (until an optional end) would cancel, before staff confirm it. */
@@ -40,19 +42,25 @@ export const adminRouter = {
   setSeatStatus: adminProcedure
     .input(setSeatStatusInput)
     .mutation(({ ctx, input }) =>
-      withEffects(ctx, (effects) => maintenance.setSeatStatus(ctx.db, input, ctx.config.rules, effects)),
+      withEffects(ctx, (effects) =>
+        maintenance.setSeatStatus(ctx.db, input, ctx.config.rules, effects, ctx.user.id),
+      ),
     ),
   createBranch: adminProcedure
     .input(createBranchInput)
     .mutation(({ ctx, input }) =>
-      withEffects(ctx, (effects) => catalog.createBranch(ctx.db, input, effects)),
+      withEffects(ctx, (effects) => catalog.createBranch(ctx.db, input, effects, ctx.user.id)),
     ),
   createSeat: adminProcedure
     .input(createSeatInput)
-    .mutation(({ ctx, input }) => withEffects(ctx, (effects) => catalog.createSeat(ctx.db, input, effects))),
+    .mutation(({ ctx, input }) =>
+      withEffects(ctx, (effects) => catalog.createSeat(ctx.db, input, effects, ctx.user.id)),
+    ),
   updateSeat: adminProcedure
     .input(updateSeatInput)
-    .mutation(({ ctx, input }) => withEffects(ctx, (effects) => catalog.updateSeat(ctx.db, input, effects))),
+    .mutation(({ ctx, input }) =>
+      withEffects(ctx, (effects) => catalog.updateSeat(ctx.db, input, effects, ctx.user.id)),
+    ),
   utilisation: adminProcedure
     .input(utilisationInput)
     .query(({ ctx, input }) => catalog.utilisation(ctx.db, input, ctx.config.rules)),

@@ -12,7 +12,7 @@ export const catalogueProcedures = {
   renameBranch: adminProcedure
     .input(renameBranchInput)
     .mutation(({ ctx, input }) =>
-      withEffects(ctx, (effects) => catalog.renameBranch(ctx.db, input, effects)),
+      withEffects(ctx, (effects) => catalog.renameBranch(ctx.db, input, effects, ctx.user.id)),
     ),
   /** What retiring a seat would cancel, before staff confirm it. */
   retirePreview: adminProcedure
@@ -20,5 +20,7 @@ export const catalogueProcedures = {
     .query(({ ctx, input }) => retirePreview(ctx.db, input.seatId)),
   retireSeat: adminProcedure
     .input(retireSeatInput)
-    .mutation(({ ctx, input }) => withEffects(ctx, (effects) => retireSeat(ctx.db, input, effects))),
+    .mutation(({ ctx, input }) =>
+      withEffects(ctx, (effects) => retireSeat(ctx.db, input, effects, ctx.user.id)),
+    ),
 } satisfies TRPCRouterRecord;

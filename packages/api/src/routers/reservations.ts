@@ -6,6 +6,7 @@ import { withEffects } from "../services/events";
 import * as service from "../services/reservations.service";
 import { scanSeat } from "../services/scan.service";
 import { bookingProcedure, protectedProcedure } from "../trpc";
+import { ownReservationHistory } from "./desk";
 
 export const reservationsRouter = {
   create: bookingProcedure.input(createReservationInput).mutation(({ ctx, input }) =>
@@ -27,6 +28,7 @@ export const reservationsRouter = {
     .query(({ ctx, input }) =>
       cachedMyReservations(ctx, ctx.user.id, input?.upcomingOnly ?? false, ctx.config.rules),
     ),
+  history: ownReservationHistory,
   get: protectedProcedure
     .input(idInput)
     .query(({ ctx, input }) => service.getReservation(ctx.db, ctx.user.id, input.id, ctx.config.rules)),

@@ -3,34 +3,63 @@ import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { Conflict, findPgErrorCode, NotFound, PG_UNIQUE_VIOLATION, RuleViolation } from "../errors";
 import { parseLibraryTime } from "../time";
+import { recordChange } from "./audit";
 import { pgTime } from "./availability";
 import type { Effects } from "./events";
 import { seatRetired } from "./maintenance.service";
 import { isoOrNull } from "./views";
 
-export async function createBranch(db: Database, input: { name: string; code: string }, effects: Effects) {
-  const [row] = await db.insert(branches).values(input).onConflictDoNothing().returning();
-  if (!row) throw new Conflict(`A branch named "${input.name}" or with code ${input.code} already exists`);
-  effects.catalog();
-  return row;
+export async function createBranch(
+  db: Database,
+  input: { name: string; code: string },
+  effects: Effects,
+  staffUserId: number,
+) {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(branches).values(input).onConflictDoNothing().returning();
+    if (!row) throw new Conflict(`A branch named "${input.name}" or with code ${input.code} already exists`);
+    await recordChange(tx, {
+      entityType: "branch",
+      entityId: row.id,
+      action: "branch_created",
+      actorUserId: staffUserId,
+      details: input,
+    });
+    effects.catalog();
+    return row;
+  });
 }
 
 /** Renames a branch; its seats, reservations and waitlist entries follow (they hold its id). */
-export async function renameBranch(db: Database, input: { branch: string; name: string }, effects: Effects) {
-  const [taken] = await db.select({ id: branches.id }).from(branches).where(eq(branches.name, input.name));
-  const [current] = await db
-    .select({ id: branches.id })
-    .from(branches)
-    .where(eq(branches.name, input.branch));
-  if (!current) throw new NotFound(`There is no branch called "${input.branch}"`);
-  if (taken && taken.id !== current.id) throw branchNameTaken(input.name);
-  const [row] = await uniquely(
-    db.update(branches).set({ name: input.name }).where(eq(branches.id, current.id)).returning(),
-    () => branchNameTaken(input.name),
-  );
-  if (!row) throw new NotFound(`There is no branch called "${input.branch}"`);
-  effects.catalog();
-  return row;
+export async function renameBranch(
+  db: Database,
+  input: { branch: string; name: string },
+  effects: Effects,
+  staffUserId: number,
+) {
+  return db.transaction(async (tx) => {
+    const [taken] = await tx.select({ id: branches.id }).from(branches).where(eq(branches.name, input.name));
+    const [current] = await tx
+      .select({ id: branches.id })
+      .from(branches)
+      .where(eq(branches.name, input.branch));
+    if (!current) throw new NotFound(`There is no branch called "${input.branch}"`);
+    if (taken && taken.id !== current.id) throw branchNameTaken(input.name);
+    const [row] = await uniquely(
+      tx.update(branches).set({ name: input.name }).where(eq(branches.id, current.id)).returning(),
+      () => branchNameTaken(input.name),
+    );
+    if (!row) throw new NotFound(`There is no branch called "${input.branch}"`);
+    await recordChange(tx, {
+      entityType: "branch",
+      entityId: row.id,
+      action: "branch_renamed",
+      actorUserId: staffUserId,
+      details: { from: input.branch, to: input.name },
+    });
+    effects.catalog();
+    return row;
+  });
 }
 
 const branchNameTaken = (name: string) => new Conflict(`A branch named "${name}" already exists`);
@@ -63,6 +92,7 @@ export async function createSeat(
   db: Database,
   input: { branch: string; area: string; hasPower: boolean; hasMonitor: boolean; code?: string | undefined },
   effects: Effects,
+  staffUserId: number,
 ) {
   return db.transaction(async (tx) => {
     // Locked so two seats created at once in a branch do not pick the same next code.
@@ -87,6 +117,13 @@ export async function createSeat(
       .onConflictDoNothing({ target: seats.code })
       .returning();
     if (!row) throw seatCodeTaken(code);
+    await recordChange(tx, {
+      entityType: "seat",
+      entityId: row.id,
+      action: "seat_created",
+      actorUserId: staffUserId,
+      details: { ...input, code },
+    });
     effects.seat(row.id, "maintenance", null).catalog();
     return { ...row, branch: branch.name };
   });
@@ -96,31 +133,41 @@ export async function updateSeat(
   db: Database,
   input: { seatId: number; code?: string; area?: string; hasPower?: boolean; hasMonitor?: boolean },
   effects: Effects,
+  staffUserId: number,
 ) {
   const { seatId, ...changes } = input;
   if (Object.keys(changes).length === 0) throw new RuleViolation("Nothing to change");
-  const [seat] = await db
-    .select({ status: seats.status, code: seats.code })
-    .from(seats)
-    .where(eq(seats.id, seatId));
-  if (!seat) throw new NotFound(`Seat ${seatId} does not exist`);
-  if (seat.status === "RETIRED") throw seatRetired(seat.code);
-  if (changes.code !== undefined && changes.code !== seat.code) {
-    const [holder] = await db.select({ id: seats.id }).from(seats).where(eq(seats.code, changes.code));
-    if (holder) throw seatCodeTaken(changes.code);
-  }
-  const [row] = await uniquely(
-    db
-      .update(seats)
-      .set(changes)
-      // Retired in the meantime: left alone (no row), as above.
-      .where(and(eq(seats.id, seatId), ne(seats.status, "RETIRED")))
-      .returning(),
-    () => seatCodeTaken(changes.code ?? ""),
-  );
-  if (!row) throw seatRetired(seat.code);
-  effects.seat(row.id, "maintenance", null).catalog();
-  return row;
+  return db.transaction(async (tx) => {
+    const [seat] = await tx
+      .select({ status: seats.status, code: seats.code })
+      .from(seats)
+      .where(eq(seats.id, seatId));
+    if (!seat) throw new NotFound(`Seat ${seatId} does not exist`);
+    if (seat.status === "RETIRED") throw seatRetired(seat.code);
+    if (changes.code !== undefined && changes.code !== seat.code) {
+      const [holder] = await tx.select({ id: seats.id }).from(seats).where(eq(seats.code, changes.code));
+      if (holder) throw seatCodeTaken(changes.code);
+    }
+    const [row] = await uniquely(
+      tx
+        .update(seats)
+        .set(changes)
+        // Retired in the meantime: left alone (no row), as above.
+        .where(and(eq(seats.id, seatId), ne(seats.status, "RETIRED")))
+        .returning(),
+      () => seatCodeTaken(changes.code ?? ""),
+    );
+    if (!row) throw seatRetired(seat.code);
+    await recordChange(tx, {
+      entityType: "seat",
+      entityId: row.id,
+      action: "seat_updated",
+      actorUserId: staffUserId,
+      details: changes,
+    });
+    effects.seat(row.id, "maintenance", null).catalog();
+    return row;
+  });
 }
 
 export interface CatalogueSeatView {

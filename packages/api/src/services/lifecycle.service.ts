@@ -3,6 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { RuleViolation } from "../errors";
 import { formatForPeople } from "../time";
+import { actingAs } from "./audit";
 import type { Effects } from "./events";
 import { seatFreed } from "./offers";
 import { checkInWindow, findOwnReservation } from "./reservation-queries";
@@ -122,6 +123,8 @@ export async function release(
       )
       .for("update");
     if (!previous) return undefined;
+    // The trail tells the student's release from the sweeper's completion.
+    await actingAs(tx, { action: "released", actorUserId: userId });
     const [released] = await tx
       .update(reservations)
       .set({

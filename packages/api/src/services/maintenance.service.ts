@@ -3,6 +3,7 @@ import { and, asc, eq, gt, inArray, lt, lte, ne, type SQL } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { Conflict, NotFound, RuleViolation } from "../errors";
 import { formatForPeople, parseLibraryTime } from "../time";
+import { actingAs, recordChange } from "./audit";
 import type { Effects } from "./events";
 import { createNotification } from "./notifications.service";
 import { isoOrNull } from "./views";
@@ -118,6 +119,8 @@ export async function setSeatStatus(
   },
   rules: BookingRules,
   effects: Effects,
+  /** The staff member: named in the audit trail, for the seat and for each booking cancelled. */
+  staffUserId: number,
 ): Promise<SeatStatusChange> {
   const now = new Date();
   const closing = input.status === "MAINTENANCE";
@@ -134,10 +137,19 @@ export async function setSeatStatus(
     const result = { seatId: seat.id, status: input.status, until: isoOrNull(until), reason };
     // The status is part of the seat catalogue listings are made from (branch-catalogue.ts).
     effects.seat(seat.id, "maintenance", null).catalog();
+    await recordChange(tx, {
+      entityType: "seat",
+      entityId: seat.id,
+      action: closing ? "maintenance_started" : "reopened",
+      actorUserId: staffUserId,
+      reason,
+      details: { status: input.status, until: isoOrNull(until) },
+    });
     if (!closing) return { ...result, cancelled: 0 };
     const told = `Seat ${seat.code} is closed for maintenance${
       until ? ` until ${formatForPeople(until, rules.libraryTimezone)}` : ""
     }${reason ? `: ${reason}` : ""}`;
+    await actingAs(tx, { action: "staff_cancelled", actorUserId: staffUserId, reason: told });
     const cancelled = await cancelSeatBookings(
       tx,
       { id: seat.id, code: seat.code },
@@ -209,11 +221,17 @@ export const seatRetired = (code: string) => new NotFound(`Seat ${code} has been
 
 /** Sweeper step: seats whose maintenance has ended are bookable again. Returns how many. */
 export async function reopenEndedMaintenance(db: Database, now: Date, effects: Effects): Promise<number> {
-  const reopened = await db
-    .update(seats)
-    .set({ status: "ACTIVE", maintenanceUntil: null, maintenanceReason: null })
-    .where(and(eq(seats.status, "MAINTENANCE"), lte(seats.maintenanceUntil, now)))
-    .returning({ id: seats.id });
+  const reopened = await db.transaction(async (tx) => {
+    const rows = await tx
+      .update(seats)
+      .set({ status: "ACTIVE", maintenanceUntil: null, maintenanceReason: null })
+      .where(and(eq(seats.status, "MAINTENANCE"), lte(seats.maintenanceUntil, now)))
+      .returning({ id: seats.id });
+    for (const { id } of rows) {
+      await recordChange(tx, { entityType: "seat", entityId: id, action: "reopened", actorUserId: null });
+    }
+    return rows;
+  });
   for (const { id } of reopened) effects.seat(id, "maintenance", null).catalog();
   return reopened.length;
 }

@@ -1,6 +1,7 @@
 import { ACTIVE_RESERVATION_STATUSES, type Database, reservations, seats, users, waitlist } from "@dlsms/db";
 import { and, asc, eq, gt, inArray, type SQL } from "drizzle-orm";
 import { Conflict, findPgErrorCode, NotFound } from "../errors";
+import { actingAs, recordChange } from "./audit";
 import { Effects } from "./events";
 import { cancelSeatBookings } from "./maintenance.service";
 import { createNotification } from "./notifications.service";
@@ -110,12 +111,13 @@ export async function retireSeat(
   db: Database,
   input: { seatId: number; reason: string; expectedCancellations?: number | undefined },
   effects: Effects,
+  staffUserId: number,
 ): Promise<SeatRetirement> {
   for (let attempt = 1; ; attempt++) {
     // A fresh Effects per attempt: a rolled-back attempt must tell nobody anything.
     const recorded = new Effects();
     try {
-      const result = await retireOnce(db, input, recorded);
+      const result = await retireOnce(db, input, recorded, staffUserId);
       // Committed: what it recorded is now the caller's to flush (retireOnce always marks the catalogue).
       effects
         .notify(...recorded.notifications)
@@ -136,6 +138,7 @@ async function retireOnce(
   db: Database,
   input: { seatId: number; reason: string; expectedCancellations?: number | undefined },
   effects: Effects,
+  staffUserId: number,
 ): Promise<SeatRetirement> {
   return db.transaction(async (tx) => {
     const [seat] = await tx
@@ -159,6 +162,15 @@ async function retireOnce(
     // Its listing entry and availability go: listings, lookups and live seat maps must hear of it.
     effects.seat(seat.id, "retired", null).catalog();
     const told = `Seat ${seat.code} has been taken out of service: ${input.reason}`;
+    await recordChange(tx, {
+      entityType: "seat",
+      entityId: seat.id,
+      action: "seat_retired",
+      actorUserId: staffUserId,
+      reason: input.reason,
+    });
+    // The bookings it cancels are the staff member's doing, with the reason, in their audit trail.
+    await actingAs(tx, { action: "staff_cancelled", actorUserId: staffUserId, reason: told });
     const cancelled = await cancelSeatBookings(
       tx,
       seat,
