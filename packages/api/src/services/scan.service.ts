@@ -61,7 +61,9 @@ export async function scanSeat(
   if (next !== undefined && next <= now) return taken();
   const longest = addMinutes(start, rules.walkupMinutes);
   const end = next !== undefined && next < longest ? next : longest;
-  if (end.getTime() - start.getTime() < rules.minDurationMinutes * 60_000) return taken();
+  // Free, but not for long enough to book: next free after the bookings that follow.
+  if (end.getTime() - start.getTime() < rules.minDurationMinutes * 60_000)
+    return { outcome: "taken", freeFrom: freeAfter(holding, end) };
 
   let booked: ReservationView;
   try {
@@ -89,8 +91,9 @@ function inCheckInWindow(
   now: Date,
   rules: BookingRules,
 ): boolean {
-  if (r.status === "CHECKED_IN") return r.startTime <= now && now < r.endTime;
   const { opensAt, closesAt } = checkInWindow(r, rules);
+  // Already seated (checked in early, perhaps): until the booking ends.
+  if (r.status === "CHECKED_IN") return opensAt <= now && now < r.endTime;
   return opensAt <= now && now <= closesAt;
 }
 
