@@ -5,6 +5,7 @@ import { Layout } from "./components/Layout";
 import { Loading } from "./components/States";
 import { FinderProvider } from "./features/finder/finderState";
 import { QrSheetPage } from "./features/qr/QrSheetPage";
+import { ScanPage } from "./features/scan/ScanPage";
 import { useAuth } from "./lib/auth";
 import { LibraryConfigGate } from "./lib/LibraryConfigGate";
 import { Providers } from "./lib/Providers";
@@ -38,6 +39,7 @@ function Routes() {
             <Route path="/notifications" component={NotificationsPage} />
             <Route path="/staff" component={StaffPage} />
             <Route path="/staff/qr" component={QrSheetPage} />
+            <Route path="/s/:code">{(params) => <ScanPage code={decodeURIComponent(params.code)} />}</Route>
             <Route component={NotFoundPage} />
           </Switch>
         </Layout>

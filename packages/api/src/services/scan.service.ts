@@ -13,6 +13,8 @@ export type ScanOutcome = "checked_in" | "booked" | "taken";
 
 export interface ScanResult {
   outcome: ScanOutcome;
+  /** The seat scanned, so a page opened from its code can name it and offer its waitlist. */
+  seat: { id: number; code: string };
   reservation?: ReservationView;
   /** When "taken": when the seat is next free (the end of the bookings holding it), or null. */
   freeFrom?: string | null;
@@ -43,16 +45,23 @@ export async function scanSeat(
     .from(seats)
     .where(eq(seats.code, seatCode));
   if (!seat || seat.status === "RETIRED") throw new NotFound(`There is no seat ${seatCode}`);
+  const label = { id: seat.id, code: seat.code };
 
   const holding = await holdingFrom(db, seat.id, now);
 
   const own = holding.find((r) => r.userId === userId && inCheckInWindow(r, now, rules));
-  if (own?.status === "CHECKED_IN") return { outcome: "checked_in", reservation: toReservationView(own) };
+  if (own?.status === "CHECKED_IN")
+    return { outcome: "checked_in", seat: label, reservation: toReservationView(own) };
   if (own?.status === "CONFIRMED")
-    return { outcome: "checked_in", reservation: await checkIn(db, userId, own.id, rules, effects) };
+    return {
+      outcome: "checked_in",
+      seat: label,
+      reservation: await checkIn(db, userId, own.id, rules, effects),
+    };
 
   const taken = (): ScanResult => ({
     outcome: "taken",
+    seat: label,
     freeFrom: freeAfter(holding, seatFreeFrom(seat, now)),
   });
   if (seat.status !== "ACTIVE") return taken();
@@ -63,7 +72,7 @@ export async function scanSeat(
   const end = next !== undefined && next < longest ? next : longest;
   // Free, but not for long enough to book: next free after the bookings that follow.
   if (end.getTime() - start.getTime() < rules.minDurationMinutes * 60_000)
-    return { outcome: "taken", freeFrom: freeAfter(holding, end) };
+    return { outcome: "taken", seat: label, freeFrom: freeAfter(holding, end) };
 
   let booked: ReservationView;
   try {
@@ -79,11 +88,15 @@ export async function scanSeat(
     if (error instanceof Conflict) {
       const after = await holdingFrom(db, seat.id, now);
       if (after[0] !== undefined && after[0].startTime < end)
-        return { outcome: "taken", freeFrom: freeAfter(after, now) };
+        return { outcome: "taken", seat: label, freeFrom: freeAfter(after, now) };
     }
     throw error;
   }
-  return { outcome: "booked", reservation: await checkIn(db, userId, booked.id, rules, effects) };
+  return {
+    outcome: "booked",
+    seat: label,
+    reservation: await checkIn(db, userId, booked.id, rules, effects),
+  };
 }
 
 function inCheckInWindow(
