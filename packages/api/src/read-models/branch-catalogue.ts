@@ -5,6 +5,8 @@ import { sql } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
 import type { BookingRules } from "../config";
 import { CATALOG_VERSION_KEY } from "../services/events";
+import { loadSchedules } from "../services/opening-hours";
+import { type BranchSchedule, isOpenDuring } from "../services/opening-hours-rules";
 import { listSeats, resolveWindow } from "../services/seats.service";
 import type { SeatView } from "../services/views";
 import { busyIndexServes, busySeatIds, busySeatIdsFromDatabase } from "./branch-occupancy";
@@ -20,7 +22,7 @@ import { LISTING_TTL_SECONDS, versionReader } from "./seat-listings";
  * the seats come from this process's copy of the branch's catalogue. Other listings (no branch)
  * stay one SQL statement (listSeats), and a test checks both forms give the same listing.
  *
- * The catalogue (codes, areas, amenities, statuses) is versioned by the catalog version, which
+ * The catalogue (codes, areas, amenities, statuses, the branch's opening hours and closures) is versioned by the catalog version, which
  * catalogue edits and maintenance bump before they answer (Effects.catalog), read per load
  * after the request arrived — the same argument as seat-listings.ts — and kept at most
  * LISTING_TTL_SECONDS. A copy confirmed that way is also noted as fresh for the seats version
@@ -42,7 +44,10 @@ export async function listSeatsFromCatalogue(
       ? busySeatIdsFromDatabase(deps.db, input.branch, window)
       : busySeatIds(deps, input.branch, window, version),
   ]);
-  return listingOf(catalogue, busy, input);
+  // Outside the branch's opening hours no seat is available (its schedule is part of the catalogue).
+  const open =
+    !catalogue.schedule || isOpenDuring(catalogue.schedule, window.from, window.to, rules.libraryTimezone);
+  return listingOf(catalogue, open ? busy : catalogue.indexOfSeat.keys(), input);
 }
 
 // A seat's place in a listing: left out by a filter, listed free, or listed taken.
@@ -56,7 +61,7 @@ const TAKEN = 2;
  * first, then added a stretch of neighbours at a time, because a Set lookup and an array push
  * per seat were a large share of making a listing (see docs/performance-log.md).
  */
-function listingOf(catalogue: Catalogue, busy: ReadonlySet<number>, input: SeatsListInput): SeatView[] {
+function listingOf(catalogue: Catalogue, busy: Iterable<number>, input: SeatsListInput): SeatView[] {
   const { seats, free, taken, indexOfSeat, unbooked } = catalogue;
   const marks = unbooked.slice();
   for (const seatId of busy) {
@@ -107,6 +112,8 @@ interface Catalogue {
   indexOfSeat: Map<number, number>;
   /** Each seat's mark when nothing is booked: FREE when ACTIVE, else TAKEN (maintenance). */
   unbooked: Uint8Array;
+  /** The branch's opening hours and closures (undefined: no such branch). */
+  schedule: BranchSchedule | undefined;
 }
 
 interface CatalogueCopy {
@@ -188,6 +195,7 @@ async function branchCatalogue(
 }
 
 async function loadCatalogue(db: Database, branch: string): Promise<Catalogue> {
+  const [schedule] = await loadSchedules(db, { name: branch });
   const seats = rowsOf<CatalogueSeat>(
     await db.execute(sql`select s.id, s.code, b.name as "branch", s.area, s.has_power as "hasPower",
         s.has_monitor as "hasMonitor", s.status
@@ -203,5 +211,6 @@ async function loadCatalogue(db: Database, branch: string): Promise<Catalogue> {
     taken: prerenderedSequence(seats.map((seat): SeatView => ({ ...seat, available: false }))),
     indexOfSeat: new Map(seats.map((seat, i) => [seat.id, i])),
     unbooked: Uint8Array.from(seats, (seat) => (seat.status === "ACTIVE" ? FREE : TAKEN)),
+    schedule,
   };
 }

@@ -16,9 +16,11 @@ import { withEffects } from "../services/events";
 import * as maintenance from "../services/maintenance.service";
 import { runSweep } from "../services/sweeper";
 import { adminProcedure } from "../trpc";
+import { openingHoursProcedures } from "./opening-hours";
 
 /** Library staff (role admin): catalogue, maintenance, every reservation, statistics. */
 export const adminRouter = {
+  ...openingHoursProcedures,
   reservations: adminProcedure
     .input(adminReservationsInput)
     .query(({ ctx, input }) =>

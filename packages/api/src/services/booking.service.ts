@@ -7,6 +7,7 @@ import type { Attempt, LostRacesAt } from "../read-models/known-losses";
 import { addMinutes, formatForPeople, parseLibraryTime } from "../time";
 import { activeOverlapping } from "./availability";
 import { type AttemptRow, bookingStatements } from "./booking-batches";
+import { closedRefusal } from "./opening-hours";
 import type { ReservationView } from "./views";
 
 /** The booking rules that need no database: each violation says what to change. */
@@ -80,12 +81,14 @@ export async function createReservation(
     end,
     now,
     maxUpcoming: rules.maxUpcomingReservations,
+    zone,
   });
   if (r.id !== null) return toView(r, r.id);
   if (r.seatCode === null) throw new NotFound(`Seat ${input.seatId} does not exist`);
   if (r.seatStatus !== "ACTIVE") {
     throw new RuleViolation(`Seat ${r.seatCode} is under maintenance and cannot be booked right now`);
   }
+  if (r.closed) throw await closedRefusal(db, input.seatId, start, end, rules);
   if (r.upcoming >= rules.maxUpcomingReservations) {
     throw new RuleViolation(
       `You already have ${rules.maxUpcomingReservations} upcoming reservations, the most allowed. Cancel one to book another.`,
