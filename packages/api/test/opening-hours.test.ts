@@ -259,8 +259,10 @@ describe("closures", () => {
         .from(notifications)
         .where(and(eq(notifications.userId, b.userId), eq(notifications.type, "RESERVATION_CANCELLED")));
       expect(note?.payload).toMatchObject({ reservationId: b.id, closureReason: "Staff training" });
-      expect(String((note?.payload as { reason: string }).reason)).toContain(`${name} is closed on Thursday`);
-      expect(String((note?.payload as { reason: string }).reason)).toContain("Staff training");
+      expect(String((note?.payload as { reason?: string } | undefined)?.reason)).toContain(
+        `${name} is closed on Thursday`,
+      );
+      expect(String((note?.payload as { reason?: string } | undefined)?.reason)).toContain("Staff training");
     }
     const [kept] = await api.database.db.select().from(reservations).where(eq(reservations.id, friday.id));
     expect(kept?.status).toBe("CONFIRMED");
