@@ -1,5 +1,6 @@
 import { useEffect } from "react";
 import { Link } from "wouter";
+import { HoursEditor } from "../features/hours/HoursEditor";
 import { SeatMaintenance } from "../features/staff/SeatMaintenance";
 import { StaffReservations } from "../features/staff/StaffReservations";
 import { isStaff } from "../features/staff/types";
@@ -27,6 +28,7 @@ export function StaffPage() {
       <UtilisationTable />
       <StaffReservations />
       <SeatMaintenance />
+      <HoursEditor />
     </>
   );
 }
