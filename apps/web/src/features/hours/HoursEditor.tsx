@@ -38,7 +38,7 @@ export function HoursEditor() {
           {branch && (
             <>
               {/* Keyed by branch: switching branch starts from that branch's saved week. */}
-              <WeekForm key={`${branch.name}:${JSON.stringify(branch.openingHours)}`} branch={branch} />
+              <WeekForm key={branch.name} branch={branch} />
               <Closures branch={branch} />
             </>
           )}
