@@ -360,6 +360,45 @@ describe("closures", () => {
   });
 });
 
+describe("the sweeper's offers", () => {
+  it("a lapsed offer is not passed on to a waiter for a slot the branch is now closed for", async () => {
+    const { name, seatIds } = await newBranch(1);
+    const seat = seatIds[0] as number;
+    const staff = await api.as(ADMIN);
+    const [holder, first, second] = await Promise.all([api.as(6), api.as(7), api.as(10)]);
+    const tuesday = nextLocal(2, 13);
+    const wanted = {
+      seatId: seat,
+      desiredStart: tuesday.toUTC().toISO() as string,
+      desiredEnd: tuesday.plus({ hours: 1 }).toUTC().toISO() as string,
+    };
+    const held = await holder.reservations.create(window(seat, tuesday, 1));
+    await first.waitlist.join(wanted);
+    const later = await second.waitlist.join(wanted);
+    await holder.reservations.cancel({ id: held.id });
+    const [offer] = await api.database.db
+      .select()
+      .from(reservations)
+      .where(and(eq(reservations.seatId, seat), eq(reservations.status, "HELD")));
+    expect(offer?.userId).toBe(7);
+    // The branch now closes at noon on Tuesdays; then the first waiter's offer lapses.
+    await staff.admin.setOpeningHours({ branch: name, hours: [{ day: 2, open: "08:00", close: "12:00" }] });
+    await api.database.db
+      .update(reservations)
+      .set({ expiresAt: new Date(Date.now() - 60_000) })
+      .where(eq(reservations.id, offer?.id ?? 0));
+    const sweep = await staff.admin.sweep();
+    expect(sweep).toMatchObject({ expiredOffers: 1 });
+    const [entry] = await api.database.db.select().from(waitlist).where(eq(waitlist.id, later.id));
+    expect(entry?.status).toBe("WAITING");
+    const offers = await api.database.db
+      .select()
+      .from(reservations)
+      .where(and(eq(reservations.seatId, seat), eq(reservations.status, "HELD")));
+    expect(offers).toEqual([]);
+  });
+});
+
 describe("daylight saving time", () => {
   /** The next Sunday on which ZONE's clocks move (spring or autumn). */
   function nextDstSunday(): DateTime {
