@@ -7,7 +7,7 @@ import { LiveSeats } from "../features/finder/LiveSeats";
 import { SeatDetail } from "../features/finder/SeatDetail";
 import { Legend, SeatMap } from "../features/finder/SeatMap";
 import { WindowPicker } from "../features/finder/WindowPicker";
-import { BranchHours } from "../features/hours/BranchHours";
+import { BranchHours, ClosedBranches } from "../features/hours/BranchHours";
 import { closedReason } from "../features/hours/openHours";
 import { JoinWaitlistButton } from "../features/waitlist/JoinWaitlistButton";
 import { formatRange } from "../lib/time";
@@ -60,6 +60,7 @@ export function FinderPage() {
         <FilterBar branches={(branches.data ?? []).map((b) => b.name)} areas={areas} />
       </div>
       {branchInfo && <BranchHours branch={branchInfo} />}
+      {!filters.branch && range && <ClosedBranches branches={branches.data ?? []} window={range} />}
       <LiveSeats branch={filters.branch} />
       <section aria-labelledby="map-title" className="map-section">
         <div className="map-head">

@@ -1,5 +1,5 @@
 import { formatDay } from "../../lib/time";
-import { type BranchInfo, weekSummary } from "./openHours";
+import { type BranchInfo, closedReason, weekSummary } from "./openHours";
 import "./hours.css";
 
 /** The chosen branch's week, whether it is open now, and its coming closed days (finder). */
@@ -26,5 +26,27 @@ export function BranchHours({ branch }: { branch: BranchInfo }) {
         </>
       )}
     </section>
+  );
+}
+
+/** With every branch listed: which of them are closed for the window (their seats show as busy). */
+export function ClosedBranches({
+  branches,
+  window,
+}: {
+  branches: BranchInfo[];
+  window: { startTime: string; endTime: string };
+}) {
+  const closed = branches.flatMap((b) => {
+    const reason = closedReason(b, window.startTime, window.endTime);
+    return reason ? [reason] : [];
+  });
+  if (closed.length === 0) return null;
+  return (
+    <ul className="closed-branches">
+      {closed.map((reason) => (
+        <li key={reason}>{reason}</li>
+      ))}
+    </ul>
   );
 }
