@@ -22,8 +22,9 @@ import { LISTING_TTL_SECONDS, versionReader } from "./seat-listings";
  * the seats come from this process's copy of the branch's catalogue. Other listings (no branch)
  * stay one SQL statement (listSeats), and a test checks both forms give the same listing.
  *
- * The catalogue (codes, areas, amenities, statuses, the branch's opening hours and closures) is versioned by the catalog version, which
- * catalogue edits and maintenance bump before they answer (Effects.catalog), read per load
+ * The catalogue (codes, areas, amenities, statuses, and the branch's opening hours and closures)
+ * is versioned by the catalog version, which catalogue edits, maintenance and hours changes bump
+ * before they answer (Effects.catalog), read per load
  * after the request arrived — the same argument as seat-listings.ts — and kept at most
  * LISTING_TTL_SECONDS. A copy confirmed that way is also noted as fresh for the seats version
  * the load was made for, and later loads for that same seats version skip the catalog read
