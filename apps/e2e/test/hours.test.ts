@@ -61,7 +61,7 @@ describe("opening hours and closures", () => {
       await login(staff.page, ADMIN.studentId, ADMIN.password);
       await staff.page.getByRole("link", { name: "Staff", exact: true }).click();
       const editor = staff.page.getByRole("region", { name: "Opening hours and closures" });
-      await editor.getByLabel("Branch").selectOption(branch);
+      await editor.getByLabel("Library", { exact: true }).selectOption(branch);
       // Never set: the form starts from the usual week, Monday to Friday 08:00–20:00.
       await editor.getByLabel("Monday opens").waitFor();
       expect(await editor.getByLabel("Friday closes").inputValue()).toBe("20:00");

@@ -25,7 +25,7 @@ export function HoursEditor() {
       ) : (
         <>
           <div className="field">
-            <label htmlFor={`${id}-branch`}>Branch</label>
+            <label htmlFor={`${id}-branch`}>Library</label>
             <select id={`${id}-branch`} value={name} onChange={(e) => setName(e.target.value)}>
               <option value="">Choose a branch</option>
               {(branches.data ?? []).map((b) => (
