@@ -192,6 +192,21 @@ describe("opening hours on every door", () => {
     ]) {
       expect((await trpcFailure(attempt())).code).toBe("FORBIDDEN");
     }
+    // As plain HTTP: 403 for a student, 401 without a token.
+    for (const [token, status] of [
+      [students[3], 403],
+      [undefined, 401],
+    ] as const) {
+      const res = await fetch(`${ts.url}/trpc/admin.addClosure`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify({ branch: BRANCH, date, reason: "x" }),
+      });
+      expect(res.status).toBe(status);
+    }
     const listed = (await student.branches.list.query()).find((b) => b.name === BRANCH);
     expect(listed?.openingHours).toEqual(WEEKDAYS);
     expect(listed?.closures).toEqual([]);
