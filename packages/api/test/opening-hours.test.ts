@@ -1,8 +1,9 @@
 import { branches, notifications, reservations, waitlist } from "@dlsms/db";
 import { and, eq, inArray } from "drizzle-orm";
 import { DateTime } from "luxon";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { listSeatsFromCatalogue } from "../src/read-models/branch-catalogue";
+import { SEAT_CHANGES_CHANNEL, type SeatChangeMessage } from "../src/services/events";
 import { isOpenDuring } from "../src/services/opening-hours-rules";
 import { listSeats } from "../src/services/seats.service";
 import { createTestApi, type TestApi, testConfig } from "../src/testing";
@@ -121,6 +122,26 @@ describe("opening hours", () => {
       to: closedWindow.endTime,
     });
     expect(availability.available).toBe(false);
+  });
+
+  it("hours and closure changes tell live clients about every seat of the branch", async () => {
+    const { name, seatIds } = await newBranch(2);
+    const staff = await api.as(ADMIN);
+    const seen: number[][] = [];
+    const unsubscribe = api.deps.bus.subscribe(SEAT_CHANGES_CHANNEL, (message) => {
+      seen.push((message as SeatChangeMessage).changes.map((c) => c.seatId));
+    });
+    try {
+      await staff.admin.setOpeningHours({ branch: name, hours: WEEKDAYS });
+      await vi.waitFor(() => expect(seen).toEqual([seatIds]));
+      const date = nextLocal(3, 0).toISODate() as string;
+      await staff.admin.addClosure({ branch: name, date, reason: "Painting" });
+      await vi.waitFor(() => expect(seen).toHaveLength(2));
+      await staff.admin.removeClosure({ branch: name, date });
+      await vi.waitFor(() => expect(seen).toEqual([seatIds, seatIds, seatIds]));
+    } finally {
+      unsubscribe();
+    }
   });
 
   it("staff only: students get FORBIDDEN and anonymous callers UNAUTHORIZED, and nothing changes", async () => {

@@ -159,6 +159,17 @@ export async function tryLockBranchHoursShared(tx: Database, branchId: number): 
   return row?.locked === true;
 }
 
+/**
+ * Every seat of the branch changed bookability with its hours: listings are stale (the catalog
+ * version), and live clients are told per seat so an open finder refetches. "maintenance" is the
+ * reason catalogue edits already use for a seat whose bookability changed without a reservation.
+ */
+async function announceBranch(db: Database, branchId: number, effects: Effects): Promise<void> {
+  const rows = await db.select({ id: seats.id }).from(seats).where(eq(seats.branchId, branchId));
+  for (const { id } of rows) effects.seat(id, "maintenance", null);
+  effects.catalog();
+}
+
 export interface OpeningHoursView {
   branch: string;
   openingHours: OpeningStretch[];
@@ -186,7 +197,7 @@ export async function setOpeningHours(
     await tx.update(branches).set({ hoursSet: true }).where(eq(branches.id, branch.branchId));
   });
   // Listings of the branch (its seats' availability, branches.list) depend on its hours.
-  effects.catalog();
+  await announceBranch(db, branch.branchId, effects);
   return { branch: branch.name, openingHours: week.map(toOpeningStretch) };
 }
 
@@ -237,7 +248,7 @@ export async function addClosure(
         `${branch.name} is already closed on ${input.date}. Remove that closure to change it.`,
       );
     }
-    effects.catalog();
+    await announceBranch(tx, branch.branchId, effects);
     const cancelled = await tx
       .update(reservations)
       .set({ status: "CANCELLED", expiresAt: null })
@@ -299,7 +310,7 @@ export async function removeClosure(
       .returning();
     if (removed.length === 0) throw new NotFound(`${branch.name} has no closure on ${input.date}`);
   });
-  effects.catalog();
+  await announceBranch(db, branch.branchId, effects);
   return { branch: branch.name, date: input.date, removed: true };
 }
 
