@@ -163,6 +163,18 @@ describe("opening hours on every door", () => {
     const main = restBranches.body.branches.find((b: { branch: string }) => b.branch === "Main Library");
     expect(main).toMatchObject({ opening_hours: null, open_now: true, closures: [] });
 
+    const grpcBranches = (await grpcClients(grpcUrl, student).seats.getBranches({})).branches;
+    expect(grpcBranches.find((b) => b.branch === BRANCH)).toMatchObject({
+      hoursSet: true,
+      openingHours: WEEKDAYS,
+      openNow: listed?.openNow,
+    });
+    expect(grpcBranches.find((b) => b.branch === "Main Library")).toMatchObject({
+      hoursSet: false,
+      openingHours: [],
+      openNow: true,
+    });
+
     // Discovery: seats outside the hours are unavailable on REST and gRPC too.
     const restSeats = await call(
       ts.url,
