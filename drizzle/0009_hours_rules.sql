@@ -61,11 +61,8 @@ $$;
 -- hours or closure change holds it EXCLUSIVELY: the change waits for bookings in flight (then its
 -- own statements see them and cancel them), and bookings that come later wait for the change to
 -- commit (then their next statement sees it). Advisory locks live in the lock manager, so the
--- many bookings of a branch sharing one costs no row writes. The class id 9 names this use.
-CREATE FUNCTION "lock_branch_hours_shared"(p_branch integer) RETURNS void LANGUAGE sql VOLATILE AS $$
-  SELECT pg_advisory_xact_lock_shared(9, p_branch)
-$$;
---> statement-breakpoint
+-- many bookings of a branch sharing one costs no row writes. The class id 9 names this use
+-- (pg_advisory_xact_lock_shared(9, branch id); services/opening-hours.ts takes the others).
 DROP FUNCTION "book_seats"(integer[], integer[], timestamptz[], timestamptz[], timestamptz[], integer[]);
 --> statement-breakpoint
 DROP FUNCTION "book_seat"(integer, integer, timestamptz, timestamptz, timestamptz, integer);
@@ -104,11 +101,17 @@ CREATE FUNCTION "book_seat"(
 BEGIN
   -- Serialises this student's bookings; the query below starts (and takes its snapshot) after.
   PERFORM 1 FROM "users" u WHERE u."id" = p_user FOR NO KEY UPDATE;
-  PERFORM lock_branch_hours_shared(s."branch_id") FROM "seats" s WHERE s."id" = p_seat;
+  PERFORM pg_advisory_xact_lock_shared(9, s."branch_id") FROM "seats" s WHERE s."id" = p_seat;
   RETURN QUERY
   WITH seat AS (
-    SELECT s."id", s."code", s."status", branch_open_during(s."branch_id", p_start, p_end, p_zone) AS open
-    FROM "seats" s WHERE s."id" = p_seat
+    -- The common case (hours never set, no closure those days) inline: no function call per booking.
+    SELECT s."id", s."code", s."status",
+      CASE WHEN NOT b."hours_set" AND NOT EXISTS (
+        SELECT 1 FROM "branch_closures" c
+        WHERE c."branch_id" = s."branch_id"
+          AND c."date" BETWEEN (p_start AT TIME ZONE p_zone)::date AND (p_end AT TIME ZONE p_zone)::date
+      ) THEN true ELSE branch_open_during(s."branch_id", p_start, p_end, p_zone) END AS open
+    FROM "seats" s JOIN "branches" b ON b."id" = s."branch_id" WHERE s."id" = p_seat
   ),
   upcoming AS (
     SELECT count(*)::int AS n FROM "reservations" r
