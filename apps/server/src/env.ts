@@ -52,6 +52,11 @@ const schema = z
       .string()
       .default("UTC")
       .refine(isTimeZone, "must be an IANA time zone such as UTC or Europe/Berlin"),
+    /** Where students reach the SPA, e.g. https://seats.example.edu; seats' QR codes link there. Default http://localhost:<PORT>. */
+    PUBLIC_URL: z
+      .url()
+      .refine((u) => /^https?:\/\//.test(u), "must be an http:// or https:// URL")
+      .optional(),
     GRPC_PORT: z.union([z.literal("off"), z.coerce.number().int().min(0).max(65_535)]).default(9090),
     ADMIN_PASSWORD: z
       .string()
@@ -66,6 +71,8 @@ const schema = z
     // The database refuses reservations longer than a day (MAX_RESERVATION_HOURS).
     MAX_DURATION_MINUTES: int(1, 240, 24 * 60),
     MAX_ADVANCE_DAYS: int(0, 14),
+    /** How long a walk-up booking made by scanning a free seat's QR code lasts. */
+    WALKUP_MINUTES: int(1, 60, 24 * 60),
     MAX_UPCOMING_RESERVATIONS: int(1, 3),
     PAST_TOLERANCE_MINUTES: int(0, 5),
     CHECKIN_EARLY_MINUTES: int(0, 15),
@@ -152,6 +159,7 @@ export function toApiConfig(env: Env): ApiConfig {
       offerMinutes: env.OFFER_MINUTES,
       reminderMinutes: env.REMINDER_MINUTES,
       libraryTimezone: env.LIBRARY_TIMEZONE,
+      walkupMinutes: env.WALKUP_MINUTES,
     },
     auth: {
       jwtSecret: env.JWT_SECRET,
@@ -164,3 +172,6 @@ export function toApiConfig(env: Env): ApiConfig {
     },
   };
 }
+
+/** PUBLIC_URL, or this machine on PORT when it is not set. */
+export const publicUrlOf = (env: Env, port: number): string => env.PUBLIC_URL ?? `http://localhost:${port}`;

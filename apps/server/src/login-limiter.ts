@@ -1,4 +1,4 @@
-import { createLoginLimiter, type LoginLimiter, type LoginLimits } from "@dlsms/api";
+import { createLoginLimiter, type LoginLimiter, type LoginLimits } from "@dlsms/api/server";
 import { closeRedis, connectRedis } from "@dlsms/bus";
 import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 import type { Env } from "./env";

@@ -1,14 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type ApiDeps, appRouter, checkHealth, createContextFactory } from "@dlsms/api";
+import { type ApiDeps, appRouter, createContextFactory } from "@dlsms/api";
+import { checkHealth } from "@dlsms/api/server";
 import { createDatabase, type DbHandle, migrateAndSeed } from "@dlsms/db";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
+import type { Registry } from "prom-client";
 import { WebSocketServer } from "ws";
 import { type Backends, createBackends } from "./backends";
-import { type Env, toApiConfig } from "./env";
+import { type Env, publicUrlOf, toApiConfig } from "./env";
 import { type GrpcDoor, startGrpcServer } from "./grpc/server";
 import type { Logger } from "./logger";
 import { createSharedLoginLimiter } from "./login-limiter";
+import { createMetrics } from "./metrics";
+import { httpLabels, observeRequests } from "./request-log";
 import { createRestHandler } from "./rest";
 import { createStaticHandler, type Handler } from "./static";
 import { type Sweeper, startSweeper } from "./sweeper";
@@ -65,6 +69,21 @@ async function withTimeout(probe: Promise<boolean>, ms: number): Promise<boolean
   }
 }
 
+/** Prometheus' text format; scrapers reach it without a token, like /healthz (see docs/operations.md). */
+function serveMetrics(req: IncomingMessage, res: ServerResponse, registry: Registry): void {
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    sendJson(res, 405, { error: "Method not allowed" });
+    return;
+  }
+  registry.metrics().then(
+    (text) => {
+      res.writeHead(200, { "content-type": registry.contentType, "cache-control": "no-store" });
+      res.end(req.method === "HEAD" ? undefined : text);
+    },
+    () => sendJson(res, 500, { error: "metrics unavailable" }),
+  );
+}
+
 const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
 
 export async function createDlsmsServer(options: DlsmsServerOptions): Promise<DlsmsServer> {
@@ -109,12 +128,16 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
   ]);
   if (!cacheUp || !busUp)
     logger.warn({ cacheUp, busUp }, "cache/bus not reachable at boot; running degraded");
+  // Live-connection gauges read the WebSocket server and the REST door, made below.
+  const live = { websockets: () => 0, sse: () => 0 };
+  const metrics = createMetrics({ websockets: () => live.websockets(), sse: () => live.sse() });
   const deps: ApiDeps = {
     db: database.db,
     cache,
     bus,
     config,
     loginLimiter: loginLimits.limiter,
+    observer: metrics.observer,
   };
   const createContext = createContextFactory(deps);
 
@@ -138,12 +161,23 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
   });
   const staticHandler = createStaticHandler(options.webDist);
 
+  let boundPort = env.PORT;
   // ── REST door (/api): the original's REST contract over the same procedures (./rest).
-  const rest = createRestHandler({ deps, logger, bodyLimitBytes: env.BODY_LIMIT_BYTES });
+  const rest = createRestHandler({
+    deps,
+    logger,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    // Read at request time: with PORT=0 the real port is known only after listen.
+    publicUrl: () => publicUrlOf(env, boundPort),
+  });
   const restHandler: Handler = rest.handle;
 
   const handle: Handler = (req, res) => {
     const path = pathOf(req);
+    if (path === "/metrics") {
+      serveMetrics(req, res, metrics.registry);
+      return;
+    }
     if (path === "/healthz") {
       if (req.method !== "GET" && req.method !== "HEAD") {
         sendJson(res, 405, { error: "Method not allowed" });
@@ -169,11 +203,16 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
     staticHandler(req, res);
   };
 
-  const httpServer = createServer(handle);
+  const procedures = new Set(Object.keys(appRouter._def.procedures));
+  const httpServer = createServer(
+    observeRequests(handle, { metrics, logger, labelsOf: httpLabels(procedures, rest.routeOf) }),
+  );
   // Keep-alive sockets outliving a load balancer's idle timeout cause spurious 502s upstream.
   httpServer.keepAliveTimeout = 65_000;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: env.BODY_LIMIT_BYTES });
+  live.websockets = () => wss.clients.size;
+  live.sse = () => rest.openStreams();
   const wssHandler = applyWSSHandler({
     wss,
     router: appRouter,
@@ -193,9 +232,22 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
   const grpc: GrpcDoor | undefined =
     env.GRPC_PORT === "off"
       ? undefined
-      : await startGrpcServer({ deps, port: env.GRPC_PORT, host: env.HOST, logger });
+      : await startGrpcServer({
+          deps,
+          port: env.GRPC_PORT,
+          host: env.HOST,
+          logger,
+          observe: (handler, methods) =>
+            observeRequests(handler, {
+              metrics,
+              logger,
+              labelsOf: (req) => ({ door: "grpc", procedure: methods.has(req.url) ? req.url : "other" }),
+            }),
+        });
   // The sweeper (croner, every SWEEP_INTERVAL_SECONDS), sharing `deps`.
-  const sweeper = startSweeper(deps, env.SWEEP_INTERVAL_SECONDS, logger);
+  const sweeper = startSweeper(deps, env.SWEEP_INTERVAL_SECONDS, logger, (result) =>
+    metrics.sweep(result === "failed" ? result : { ...result }),
+  );
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
@@ -205,6 +257,7 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
     });
   });
   const port = (httpServer.address() as AddressInfo).port;
+  boundPort = port;
   const shownHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
   const url = `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}`;
 

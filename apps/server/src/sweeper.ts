@@ -1,4 +1,5 @@
-import { type ApiDeps, runSweep } from "@dlsms/api";
+import type { ApiDeps } from "@dlsms/api";
+import { runSweep, type SweepResult } from "@dlsms/api/server";
 import { Cron } from "croner";
 import type { Logger } from "./logger";
 
@@ -14,17 +15,24 @@ export interface Sweeper {
  * the previous pass still runs; runSweep's conditional updates make concurrent passes on
  * other instances harmless. Errors are logged, never thrown: the next tick tries again.
  */
-export function startSweeper(deps: ApiDeps, intervalSeconds: number, logger: Logger): Sweeper {
+export function startSweeper(
+  deps: ApiDeps,
+  intervalSeconds: number,
+  logger: Logger,
+  onPass: (result: SweepResult | "failed") => void = () => undefined,
+): Sweeper {
   let running: Promise<void> | undefined;
   const pass = async () => {
     try {
       const { result, effects } = await runSweep(deps.db, deps.config.rules);
       await effects.flush(deps);
+      onPass(result);
       if (Object.values(result).some((n) => n > 0)) {
         logger.info({ sweep: result }, "sweeper pass");
       }
     } catch (err) {
       logger.error({ err }, "sweeper pass failed");
+      onPass("failed");
     }
   };
   const runOnce = () => {

@@ -4,6 +4,7 @@ import { getRequestListener } from "@hono/node-server";
 import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { noteUser } from "./request-log";
 import { withTrpcFastPath } from "./trpc-fast-path";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -31,7 +32,12 @@ const jsonErrors = ({ info, errors }: { info?: unknown; errors: unknown[] }) =>
  * whose maxBodySize bounds them while they stream.
  */
 export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
-  const contextFor = createContextFactory(options.deps);
+  const contextOf = createContextFactory(options.deps);
+  const contextFor: typeof contextOf = async (opts) => {
+    const ctx = await contextOf(opts);
+    noteUser(opts.req, ctx.user?.id);
+    return ctx;
+  };
   const standalone = createHTTPHandler({
     router: options.router,
     basePath: "/trpc/",

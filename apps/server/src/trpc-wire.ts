@@ -1,4 +1,4 @@
-import { prerenderedArrayBytes } from "@dlsms/api/json";
+import { prerenderedArrayBytes } from "@dlsms/api/read-models";
 
 /** The headers tRPC's fetch adapter sends with a JSON answer. */
 export const TRPC_JSON_HEADERS = { "content-type": "application/json", vary: "trpc-accept, accept" };

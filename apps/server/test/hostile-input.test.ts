@@ -1,7 +1,7 @@
 import type { AppRouter } from "@dlsms/api";
 import { reservations, users, waitlist } from "@dlsms/db";
+import { eq } from "@dlsms/db/drizzle";
 import { createTRPCClient, createWSClient, wsLink } from "@trpc/client";
-import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { grpcClients, grpcCode } from "./grpc-harness";

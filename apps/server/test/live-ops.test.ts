@@ -1,6 +1,6 @@
 import { startThrowawayRedis, type ThrowawayRedis } from "@dlsms/bus/testing";
 import { notifications, reservations } from "@dlsms/db";
-import { and, eq } from "drizzle-orm";
+import { and, eq } from "@dlsms/db/drizzle";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Cluster, eventually, login, startCluster } from "./cluster";
 import { addMinutes, tomorrowAt } from "./helpers";

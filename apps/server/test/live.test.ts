@@ -1,5 +1,5 @@
 import { notifications, reservations } from "@dlsms/db";
-import { and, eq } from "drizzle-orm";
+import { and, eq } from "@dlsms/db/drizzle";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Cluster, eventually, login, startCluster } from "./cluster";
 import { addMinutes, outcome, tomorrowAt } from "./helpers";

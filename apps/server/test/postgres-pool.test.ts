@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createDatabase, type DbHandle, rowsOf } from "@dlsms/db";
+import { type SQL, sql } from "@dlsms/db/drizzle";
 import { testEnv as dbTestEnv } from "@dlsms/db/testing";
-import { type SQL, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMinutes, tomorrowAt } from "./helpers";
 import { launchOnFreePort, type Running, waitHealthy } from "./process";

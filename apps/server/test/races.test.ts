@@ -1,5 +1,5 @@
 import { ACTIVE_RESERVATION_STATUSES, reservations } from "@dlsms/db";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "@dlsms/db/drizzle";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   addMinutes,

@@ -34,6 +34,7 @@ export async function startDoors(options: { keepaliveMs?: number } = {}): Promis
     deps,
     logger,
     bodyLimitBytes: 1_048_576,
+    publicUrl: () => "https://seats.example.edu",
     keepaliveMs: options.keepaliveMs,
   });
   const http: Server = createServer((req, res) => {

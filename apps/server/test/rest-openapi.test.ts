@@ -17,6 +17,7 @@ const ROUTES = [
   "get /api/seats",
   "get /api/seats/{id}",
   "get /api/seats/{id}/availability",
+  "get /api/seats/{id}/qr.svg",
   "get /api/branches",
   "post /api/reservations",
   "get /api/reservations",
@@ -31,6 +32,16 @@ const ROUTES = [
   "get /api/waitlist/mine",
   "delete /api/waitlist/{id}",
   "get /api/notifications/stream",
+  "get /api/admin/reports.csv",
+  "post /api/admin/branches",
+  "patch /api/admin/branches/{id}",
+  "post /api/admin/seats",
+  "patch /api/admin/seats/{id}",
+  "get /api/admin/seats/{id}/retire",
+  "post /api/admin/seats/{id}/retire",
+  "post /api/admin/book-for",
+  "get /api/admin/students",
+  "get /api/reservations/{id}/history",
 ];
 
 describe("OpenAPI", () => {

@@ -1,7 +1,7 @@
 import type { AppRouter } from "@dlsms/api";
 import { reservations } from "@dlsms/db";
+import { and, count, eq, inArray } from "@dlsms/db/drizzle";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import { and, count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fastPathStats } from "../src/trpc-fast-path";
 import { addMinutes, registerStudents, startTestServer, type TestServer, tomorrowAt } from "./helpers";

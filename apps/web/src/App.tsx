@@ -4,6 +4,7 @@ import { Route, Switch } from "wouter";
 import { Layout } from "./components/Layout";
 import { Loading } from "./components/States";
 import { FinderProvider } from "./features/finder/finderState";
+import { QrSheetPage } from "./features/qr/QrSheetPage";
 import { useAuth } from "./lib/auth";
 import { LibraryConfigGate } from "./lib/LibraryConfigGate";
 import { Providers } from "./lib/Providers";
@@ -36,6 +37,7 @@ function Routes() {
             <Route path="/waitlist" component={WaitlistPage} />
             <Route path="/notifications" component={NotificationsPage} />
             <Route path="/staff" component={StaffPage} />
+            <Route path="/staff/qr" component={QrSheetPage} />
             <Route component={NotFoundPage} />
           </Switch>
         </Layout>

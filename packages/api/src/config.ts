@@ -16,6 +16,8 @@ export interface BookingRules {
   reminderMinutes: number;
   /** IANA zone in which timestamps without an offset are read. */
   libraryTimezone: string;
+  /** A walk-up booking made by scanning a free seat lasts this long (shortened to the seat's next booking). */
+  walkupMinutes: number;
 }
 
 export interface AuthConfig {
@@ -48,6 +50,7 @@ export const DEFAULT_RULES: BookingRules = {
   offerMinutes: 10,
   reminderMinutes: 10,
   libraryTimezone: "UTC",
+  walkupMinutes: 60,
 };
 
 export const DEFAULT_AUTH: Omit<AuthConfig, "jwtSecret"> = {

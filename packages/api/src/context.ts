@@ -5,6 +5,14 @@ import { bearerToken, knownSession, type SessionUser, verifyToken } from "./auth
 import type { LoginLimiter } from "./auth/limiter";
 import type { ApiConfig } from "./config";
 
+/** What became of a booking attempt: booked, refused because the seat or student was busy, or by a rule. */
+export type BookingOutcome = "booked" | "conflict" | "rule";
+
+/** Hooks for operators' counters (the server's /metrics); the API never depends on them. */
+export interface ApiObserver {
+  bookingAttempt(outcome: BookingOutcome): void;
+}
+
 /** Long-lived parts every request shares; built once per process. */
 export interface ApiDeps {
   db: Database;
@@ -12,6 +20,7 @@ export interface ApiDeps {
   bus: Bus;
   config: ApiConfig;
   loginLimiter: LoginLimiter;
+  observer?: ApiObserver;
 }
 
 export type AuthProblem = "missing" | "expired" | "invalid";

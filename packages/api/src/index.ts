@@ -1,19 +1,27 @@
+// `@dlsms/api`: the router, its types and the context factory. What a server process runs beside
+// the router is in `@dlsms/api/server`; the read models its shortcuts answer from, in
+// `@dlsms/api/read-models`.
 export { bearerToken, type SessionUser, signToken, verifyToken } from "./auth/jwt";
+export type { ApiConfig, AuthConfig, BookingRules } from "./config";
 export {
-  addressKey,
-  createLoginLimiter,
-  type LoginLimiter,
-  type LoginLimits,
-  type MakeLimiter,
-} from "./auth/limiter";
-export * from "./config";
-export * from "./context";
+  type ApiDeps,
+  type ApiObserver,
+  type AuthProblem,
+  type BookingOutcome,
+  type Context,
+  createContextFactory,
+  createContextInner,
+  resolveUser,
+  signedInUser,
+} from "./context";
 export * from "./errors";
-export { lostRacesFor } from "./read-models/known-losses";
-export { type ListingFormat, listingReads, renderedListing } from "./read-models/listing-reads";
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from "./root";
-export { checkHealth } from "./routers/health";
-export * from "./services/events";
-export { runSweep, type SweepResult } from "./services/sweeper";
-export * from "./services/views";
+export type {
+  BusyInterval,
+  NotificationView,
+  ReservationView,
+  SeatView,
+  UserView,
+  WaitlistEntryView,
+} from "./services/views";
 export { parseLibraryTime } from "./time";

@@ -34,8 +34,8 @@ const UTC_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 
 /**
  * The common case without luxon: a UTC instant written as Date#toISOString writes it (what the
- * SPA and most clients send), which luxon took ~3 % of the server's CPU to read in the hot-seat
- * storm (two per booking). Accepted only when the Date reads back as exactly the same text, so
+ * SPA and most clients send), which luxon was slow to read in the hot-seat storm, two per booking
+ * (docs/performance-log.md). Accepted only when the Date reads back as exactly the same text, so
  * anything Date would roll over (2026-02-31 → March 3) goes to luxon, which refuses it.
  */
 function exactUtcInstant(value: string): Date | undefined {

@@ -86,7 +86,31 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, user } });
 });
 
+/**
+ * Counts booking attempts by outcome (ApiObserver). Every door books through these procedures
+ * (REST and gRPC call them), so the count is the same whichever door a client used.
+ */
+const countBookings = t.middleware(async ({ ctx, next }) => {
+  const result = await next();
+  if (ctx.observer) {
+    if (result.ok) ctx.observer.bookingAttempt("booked");
+    else {
+      const code = toDomainError(result.error.cause ?? result.error)?.code ?? result.error.code;
+      if (code === "CONFLICT") ctx.observer.bookingAttempt("conflict");
+      else if (code !== "INTERNAL_SERVER_ERROR" && code !== "UNAUTHORIZED")
+        ctx.observer.bookingAttempt("rule");
+    }
+  }
+  return result;
+});
+
+/** A procedure that books a seat: counted by outcome for operators. */
+export const bookingProcedure = protectedProcedure.use(countBookings);
+
 export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
   if (ctx.user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Staff only" });
   return next();
 });
+
+/** Staff booking for a student (the desk): counted like any booking. */
+export const staffBookingProcedure = adminProcedure.use(countBookings);

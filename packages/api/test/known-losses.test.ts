@@ -6,6 +6,7 @@ import { createContextInner } from "../src/context";
 import { createLostRaces, lostRacesFor, lostRacesForBooking } from "../src/read-models/known-losses";
 import { currentVersion } from "../src/read-models/seat-listings";
 import { createCaller } from "../src/root";
+import { Effects } from "../src/services/events";
 import { createReservation } from "../src/services/reservations.service";
 import { createTestApi, type TestApi } from "../src/testing";
 import { dayAt, expectTRPCError, slot } from "./helpers";
@@ -236,6 +237,7 @@ describe("the version a booking is decided under", () => {
       student,
       { seatId: 7, startTime: start.toISOString(), endTime: end.toISOString() },
       api.deps.config.rules,
+      new Effects(),
       stale,
     );
     expect(booked).toMatchObject({ seatId: 7, userId: student, status: "CONFIRMED" });

@@ -5,11 +5,11 @@ import { busyIndexVersion, RELOAD_AFTER } from "../src/read-models/branch-occupa
 import { listingReads, readListing } from "../src/read-models/listing-reads";
 import {
   cachedListing,
-  coalescedRead,
   currentVersion,
   LISTING_TTL_SECONDS,
   seatsListingKey,
 } from "../src/read-models/seat-listings";
+import { coalescedRead } from "../src/read-models/versioned-copies";
 import { createTestApi, type TestApi } from "../src/testing";
 import { cacheWith, callerWith, dayAt, slot } from "./helpers";
 

@@ -11,6 +11,7 @@ import {
   primaryKey,
   serial,
   smallint,
+  text,
   timestamp,
   varchar,
 } from "drizzle-orm/pg-core";
@@ -34,7 +35,8 @@ export const RESERVATION_STATUSES = [
 ] as const;
 export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
 
-export const SEAT_STATUSES = ["ACTIVE", "MAINTENANCE"] as const;
+/** RETIRED: taken out of the catalogue for good; the row stays so its past reservations keep their seat. */
+export const SEAT_STATUSES = ["ACTIVE", "MAINTENANCE", "RETIRED"] as const;
 export type SeatStatus = (typeof SEAT_STATUSES)[number];
 
 export const USER_ROLES = ["student", "admin"] as const;
@@ -51,6 +53,7 @@ export const NOTIFICATION_TYPES = [
   "CHECK_IN_REMINDER",
   "RESERVATION_CANCELLED",
   "SEAT_AVAILABLE",
+  "RESERVATION_BOOKED",
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -129,11 +132,15 @@ export const seats = pgTable(
     maintenanceUntil: tstz("maintenance_until"),
     /** Why staff closed the seat, as told to the students whose bookings it cancelled. */
     maintenanceReason: varchar("maintenance_reason", { length: 300 }),
+    /** When staff retired the seat (status RETIRED), and why, as told to the students it cancelled. */
+    retiredAt: tstz("retired_at"),
+    retiredReason: varchar("retired_reason", { length: 300 }),
     createdAt: tstz("created_at").notNull().defaultNow(),
   },
   (t) => [
     index("seats_branch_area_idx").on(t.branchId, t.area),
-    check("seats_status_check", sql`${t.status} in ('ACTIVE', 'MAINTENANCE')`),
+    check("seats_status_check", sql`${t.status} in ('ACTIVE', 'MAINTENANCE', 'RETIRED')`),
+    check("seats_retired_check", sql`(${t.status} = 'RETIRED') = (${t.retiredAt} is not null)`),
   ],
 );
 
@@ -235,9 +242,53 @@ export const notifications = pgTable(
   (t) => [index("notifications_user_id_idx").on(t.userId, t.id)],
 );
 
+/**
+ * What the audit trail records about reservations. The trigger of migration 0010 writes each in
+ * the transaction of the change; catalogue and hours changes use their own action names.
+ */
+export const RESERVATION_AUDIT_ACTIONS = [
+  "created",
+  "booked_for",
+  "checked_in",
+  "cancelled",
+  "staff_cancelled",
+  "released",
+  "no_show",
+  "completed",
+  "offered",
+  "claimed",
+  "declined",
+  "offer_expired",
+] as const;
+export type ReservationAuditAction = (typeof RESERVATION_AUDIT_ACTIONS)[number];
+
+export const AUDIT_ENTITY_TYPES = ["reservation", "seat", "branch"] as const;
+export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
+
+/**
+ * Append-only (a trigger refuses UPDATE and DELETE): who changed what, when and why, written in
+ * the same transaction as the change. No foreign keys: the trail outlives what it describes.
+ * `actorUserId` null means the system (the sweeper, an offer made by a freed seat).
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: tstz("at").notNull().defaultNow(),
+    entityType: varchar("entity_type", { length: 20, enum: AUDIT_ENTITY_TYPES }).notNull(),
+    entityId: integer("entity_id").notNull(),
+    action: varchar("action", { length: 40 }).notNull(),
+    actorUserId: integer("actor_user_id"),
+    reason: text("reason"),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index("audit_log_entity_idx").on(t.entityType, t.entityId, t.id)],
+);
+
 export type User = typeof users.$inferSelect;
 export type Branch = typeof branches.$inferSelect;
 export type Seat = typeof seats.$inferSelect;
 export type Reservation = typeof reservations.$inferSelect;
 export type WaitlistEntry = typeof waitlist.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
+export type AuditEntry = typeof auditLog.$inferSelect;

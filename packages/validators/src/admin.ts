@@ -72,19 +72,51 @@ export const createBranchInput = z.object({
     .regex(/^[A-Z]{1,6}$/, "code is 1–6 capital letters, e.g. ML"),
 });
 
+/** Seat codes as the seed writes them (ML-01): capitals and digits, with dashes between. */
+const seatCode = z
+  .string({ error: "code must be text like ML-31" })
+  .trim()
+  .toUpperCase()
+  .max(20, "code is at most 20 characters")
+  .regex(/^[A-Z0-9]+(-[A-Z0-9]+)*$/, "code is capital letters and digits with dashes between, e.g. ML-31");
+
 export const createSeatInput = z.object({
   branch: name("branch"),
   area: name("area"),
   hasPower: z.boolean().default(false),
   hasMonitor: z.boolean().default(false),
+  /** Omitted: the branch's code and the next free number (ML-31). */
+  code: seatCode.optional(),
 });
 
 export const updateSeatInput = z.object({
   seatId: positiveId("seatId"),
+  code: seatCode.optional(),
   area: name("area").optional(),
   hasPower: z.boolean().optional(),
   hasMonitor: z.boolean().optional(),
 });
+
+export const renameBranchInput = z.object({
+  /** The branch's current name. */
+  branch: name("branch"),
+  name: name("name"),
+});
+
+export const retireSeatInput = z.object({
+  seatId: positiveId("seatId"),
+  /** Told to every student whose booking or waitlist entry the retirement cancels. */
+  reason: name("reason", 300, PROSE),
+  /** The number of cancellations the preview showed; if the bookings changed since, nothing happens (CONFLICT). */
+  expectedCancellations: z
+    .number({ error: "expectedCancellations must be a number" })
+    .int("expectedCancellations must be a whole number")
+    .min(0, "expectedCancellations cannot be negative")
+    .max(100_000, "expectedCancellations is too large")
+    .optional(),
+});
+
+export const retirePreviewInput = z.object({ seatId: positiveId("seatId") });
 
 export const utilisationInput = z.object({ from: dateTime("from"), to: dateTime("to") });
 

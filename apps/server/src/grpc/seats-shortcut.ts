@@ -1,14 +1,9 @@
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import {
-  type ApiDeps,
-  type ListingFormat,
-  listingReads,
-  type RouterOutputs,
-  renderedListing,
-  signedInUser,
-} from "@dlsms/api";
+import { type ApiDeps, type RouterOutputs, signedInUser } from "@dlsms/api";
+import { type ListingFormat, listingReads, renderedListing } from "@dlsms/api/read-models";
 import { seatsListInput } from "@dlsms/validators";
+import { type BodyRead, bodyBytes, readBody } from "../read-body";
 import { given } from "./context";
 import { GetSeatsRequestSchema, GetSeatsResponseSchema } from "./gen/library_pb";
 import { toSeat } from "./services/seats";
@@ -55,10 +50,10 @@ export function withGetSeatsShortcut(deps: ApiDeps, connect: Handler): Handler {
       connect(req, res);
       return;
     }
-    readBody(req).then(
+    readBody(req as AsyncIterable<Buffer>, MAX_BODY).then(
       async (read) => {
         const answer = read.complete
-          ? await storedAnswer(deps, req, read.body).catch(() => undefined)
+          ? await storedAnswer(deps, req, bodyBytes(read)).catch(() => undefined)
           : undefined;
         if (!answer) {
           replayBody(req, read);
@@ -114,34 +109,12 @@ function lengthPrefixed(message: Uint8Array): Buffer {
   return frame;
 }
 
-interface ReadBody {
-  /** The whole body (complete), or its first chunks (more than MAX_BODY: left to Connect). */
-  complete: boolean;
-  body: Buffer;
-  chunks: Buffer[];
-  rest: AsyncIterator<Buffer>;
-}
-
-/** Reads the request body, stopping once it is larger than a GetSeatsRequest can be. */
-async function readBody(req: Http2ServerRequest): Promise<ReadBody> {
-  const rest = (req as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for (;;) {
-    const next = await rest.next();
-    if (next.done) return { complete: true, body: Buffer.concat(chunks), chunks, rest };
-    chunks.push(next.value);
-    size += next.value.length;
-    if (size > MAX_BODY) return { complete: false, body: Buffer.alloc(0), chunks, rest };
-  }
-}
-
 /**
  * Connect reads a request body by iterating the request; once this shortcut has read (some of)
  * it, the request iterates over those chunks and then whatever is still to come, so Connect
  * sees exactly what the client sent, and applies its own size limit.
  */
-function replayBody(req: Http2ServerRequest, read: ReadBody): void {
+function replayBody(req: Http2ServerRequest, read: BodyRead): void {
   Object.defineProperty(req, Symbol.asyncIterator, {
     value: async function* replay() {
       yield* read.chunks;

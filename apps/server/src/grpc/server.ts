@@ -1,4 +1,10 @@
-import { createServer, type Http2Server, type ServerHttp2Session } from "node:http2";
+import {
+  createServer,
+  type Http2Server,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type ServerHttp2Session,
+} from "node:http2";
 import type { AddressInfo } from "node:net";
 import { createContextValues } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
@@ -20,6 +26,8 @@ export interface GrpcDoorOptions {
   logger: Pick<Logger, "error">;
   /** Largest request message accepted, in bytes. */
   readMaxBytes?: number;
+  /** Wraps the door's handler (metrics, request log); gets the set of served method paths. */
+  observe?: (handler: GrpcHandler, methods: ReadonlySet<string>) => GrpcHandler;
 }
 
 export interface GrpcDoor {
@@ -33,8 +41,11 @@ export interface GrpcDoor {
  * `add_insecure_port`) as a thin adapter over the tRPC procedures. Connect's node adapter
  * speaks the gRPC protocol, so grpcio and grpc-js clients generated from library.proto work.
  */
+type GrpcHandler = (req: Http2ServerRequest, res: Http2ServerResponse) => void;
+
 export async function startGrpcServer(options: GrpcDoorOptions): Promise<GrpcDoor> {
   const ctx = { deps: options.deps, logger: options.logger };
+  const methods = new Set<string>();
   const handler = connectNodeAdapter({
     grpc: true,
     // Only gRPC is the contract; the other two protocols would be untested surface.
@@ -52,9 +63,11 @@ export async function startGrpcServer(options: GrpcDoorOptions): Promise<GrpcDoo
       registerReservationService(router, ctx);
       registerNotifyService(router, ctx);
       registerNotificationService(router, ctx);
+      for (const h of router.handlers) methods.add(h.requestPath);
     },
   });
-  const server = createServer(withGetSeatsShortcut(options.deps, handler));
+  const served = withGetSeatsShortcut(options.deps, handler);
+  const server = createServer(options.observe ? options.observe(served, methods) : served);
   const sessions = new Set<ServerHttp2Session>();
   server.on("session", (session) => {
     sessions.add(session);

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
+import { bodyBytes, readBody } from "../read-body";
 import type { RestEnv } from "./context";
 
 /**
@@ -21,30 +22,17 @@ export function bodyLimit(maxBytes: number): MiddlewareHandler<RestEnv> {
       }
       return next();
     }
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const reader = raw.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        c.header("connection", "close");
-        return c.json(tooLarge, 413);
-      }
-      chunks.push(value);
+    const read = await readBody(raw.body, maxBytes);
+    if (!read.complete) {
+      await read.rest.return?.().catch(() => undefined);
+      c.header("connection", "close");
+      return c.json(tooLarge, 413);
     }
-    const body = new Uint8Array(size);
-    let offset = 0;
-    for (const chunk of chunks) {
-      body.set(chunk, offset);
-      offset += chunk.length;
-    }
+    const bytes = bodyBytes(read);
+    // Exactly the body's bytes: a small Buffer is a view into a shared pool.
+    const body = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
     // hono types the cache as values, but reads it as promises (`cached.then(...)`).
-    (c.req.bodyCache as unknown as { arrayBuffer: Promise<ArrayBuffer> }).arrayBuffer = Promise.resolve(
-      body.buffer,
-    );
+    (c.req.bodyCache as unknown as { arrayBuffer: Promise<ArrayBuffer> }).arrayBuffer = Promise.resolve(body);
     return next();
   });
 }

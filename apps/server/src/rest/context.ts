@@ -10,6 +10,7 @@ import {
 import type { HttpBindings } from "@hono/node-server";
 import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
+import { noteUser } from "../request-log";
 
 export interface Session {
   user: SessionUser | null;
@@ -34,6 +35,7 @@ export function sessionMiddleware(deps: ApiDeps): MiddlewareHandler<RestEnv> {
     );
     // `c.env` is undefined when the app is driven without the node adapter (app.request in tests).
     const clientIp = c.env?.incoming?.socket.remoteAddress ?? "unknown";
+    noteUser(c.env?.incoming, user?.id);
     c.set("session", { user, authProblem, clientIp });
     await next();
   });

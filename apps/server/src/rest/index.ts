@@ -10,10 +10,14 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Logger } from "../logger";
 import { registerAuthRoutes } from "./auth";
 import { bodyLimit } from "./body-limit";
+import { registerCatalogueRoutes } from "./catalogue";
 import { type RestEnv, sessionMiddleware } from "./context";
+import { registerDeskRoutes } from "./desk";
 import { registerDocs } from "./docs";
 import { INTERNAL_MESSAGE, readableIssues, toFailure } from "./failure";
+import { registerReportRoutes } from "./reports";
 import { registerReservationRoutes } from "./reservations";
+import { registerSeatQrRoute } from "./seat-qr";
 import { registerSeatRoutes } from "./seats";
 import { createStreamRegistry, registerStreamRoutes } from "./stream";
 import { registerWaitlistRoutes } from "./waitlist";
@@ -22,6 +26,8 @@ export interface RestDoorOptions {
   deps: ApiDeps;
   logger: Pick<Logger, "error" | "warn">;
   bodyLimitBytes: number;
+  /** Where the SPA is reached from outside, for the links in seats' QR codes (PUBLIC_URL). */
+  publicUrl: () => string;
   /** SSE keepalive comment interval; the contract needs ≤ 30 s, tests use less. */
   keepaliveMs?: number;
 }
@@ -34,6 +40,8 @@ export interface RestDoor {
   close(): void;
   /** Open SSE streams, for leak tests and metrics. */
   openStreams(): number;
+  /** The route a request matches, as "GET /api/seats/{id}" (metrics labels), if any. */
+  routeOf(method: string, path: string): string | undefined;
 }
 
 type Json = { error: string };
@@ -98,8 +106,12 @@ export function createRestHandler(options: RestDoorOptions): RestDoor {
   app.openapi(healthz, (c) => c.json({ service: "gateway", status: "healthy" }, 200));
   registerAuthRoutes(app, deps);
   registerSeatRoutes(app, deps);
+  registerSeatQrRoute(app, deps, options.publicUrl);
   registerReservationRoutes(app, deps);
   registerWaitlistRoutes(app, deps);
+  registerReportRoutes(app, deps);
+  registerCatalogueRoutes(app, deps);
+  registerDeskRoutes(app, deps);
   const streams = createStreamRegistry();
   registerStreamRoutes(app, deps, streams, { keepaliveMs: options.keepaliveMs ?? 15_000, logger });
 
@@ -121,11 +133,13 @@ export function createRestHandler(options: RestDoorOptions): RestDoor {
   });
   registerDocs(app);
 
-  let patterns: { re: RegExp; method: string }[] | undefined;
-  app.notFound((c) => {
-    patterns ??= app.routes
+  let patterns: { re: RegExp; method: string; path: string }[] | undefined;
+  const routes = () =>
+    (patterns ??= app.routes
       .filter((r) => r.method !== "ALL")
-      .map((r) => ({ re: patternOf(r.path), method: r.method }));
+      .map((r) => ({ re: patternOf(r.path), method: r.method, path: r.path })));
+  app.notFound((c) => {
+    const patterns = routes();
     const allowed = [...new Set(patterns.filter((p) => p.re.test(c.req.path)).map((p) => p.method))];
     if (allowed.length > 0 && !allowed.includes(c.req.method)) {
       if (allowed.includes("GET")) allowed.push("HEAD");
@@ -150,5 +164,9 @@ export function createRestHandler(options: RestDoorOptions): RestDoor {
     },
     close: () => streams.closeAll(),
     openStreams: () => streams.size,
+    routeOf: (method, path) => {
+      const route = routes().find((r) => r.method === method && r.re.test(path));
+      return route && `${method} ${route.path.replace(/:(\w+)/g, "{$1}")}`;
+    },
   };
 }

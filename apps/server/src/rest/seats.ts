@@ -1,4 +1,5 @@
-import { type ApiDeps, type ListingFormat, listingReads, renderedListing } from "@dlsms/api";
+import type { ApiDeps } from "@dlsms/api";
+import { type ListingFormat, listingReads, renderedListing } from "@dlsms/api/read-models";
 import { seatsListInput } from "@dlsms/validators";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";

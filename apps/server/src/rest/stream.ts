@@ -49,6 +49,7 @@ const MESSAGES: Record<string, string> = {
   CHECK_IN_REMINDER: "Your reservation starts soon: remember to check in",
   RESERVATION_CANCELLED: "Library staff cancelled one of your reservations",
   SEAT_AVAILABLE: "A seat has become available",
+  RESERVATION_BOOKED: "Library staff booked a seat for you",
 };
 
 /** snake_case frame; `seat_id` and `message` at the top as in the original's seat_available. */

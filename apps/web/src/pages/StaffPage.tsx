@@ -1,6 +1,9 @@
 import { useEffect } from "react";
 import { Link } from "wouter";
+import { CatalogueEditor } from "../features/catalogue/CatalogueEditor";
+import { StaffDesk } from "../features/desk/StaffDesk";
 import { HoursEditor } from "../features/hours/HoursEditor";
+import { Reports } from "../features/reports/Reports";
 import { SeatMaintenance } from "../features/staff/SeatMaintenance";
 import { StaffReservations } from "../features/staff/StaffReservations";
 import { isStaff } from "../features/staff/types";
@@ -25,9 +28,15 @@ export function StaffPage() {
   return (
     <>
       <h1>Staff</h1>
+      <p>
+        <Link href="/staff/qr">Print seat QR codes</Link>
+      </p>
+      <StaffDesk />
       <UtilisationTable />
       <StaffReservations />
       <SeatMaintenance />
+      <Reports />
+      <CatalogueEditor />
       <HoursEditor />
     </>
   );

@@ -52,7 +52,7 @@ export type VerifyResult = { ok: true; user: SessionUser } | { ok: false; reason
  * change, so a verified one stays good until its `exp`, which is still checked on every hit.
  */
 // Keyed by the token alone (with the secret it verified under beside it): building a
-// `secret + token` key was ~2 % of the server's time on cached reads.
+// `secret + token` key per request was a measurable cost on cached reads (docs/performance-log.md).
 const verified = new Map<string, { secret: string; user: SessionUser }>();
 const MAX_VERIFIED = 10_000;
 

@@ -2,7 +2,6 @@ import type { Cache } from "@dlsms/bus";
 import { type Database, rowsOf } from "@dlsms/db";
 import type { SeatsListInput } from "@dlsms/validators";
 import { sql } from "drizzle-orm";
-import { LRUCache } from "lru-cache";
 import type { BookingRules } from "../config";
 import { CATALOG_VERSION_KEY } from "../services/events";
 import { loadSchedules } from "../services/opening-hours";
@@ -11,7 +10,7 @@ import { listSeats, resolveWindow } from "../services/seats.service";
 import type { SeatView } from "../services/views";
 import { busyIndexServes, busySeatIds, busySeatIdsFromDatabase } from "./branch-occupancy";
 import { PrerenderedArrayBuilder, type PrerenderedSequence, prerenderedSequence } from "./prerendered-json";
-import { LISTING_TTL_SECONDS, versionReader } from "./seat-listings";
+import { perCache, VersionedCopies, versionReader } from "./versioned-copies";
 
 /**
  * Seat listings of one branch from a cached catalogue of its seats and the ids of the seats busy
@@ -22,13 +21,11 @@ import { LISTING_TTL_SECONDS, versionReader } from "./seat-listings";
  * the seats come from this process's copy of the branch's catalogue. Other listings (no branch)
  * stay one SQL statement (listSeats), and a test checks both forms give the same listing.
  *
- * The catalogue (codes, areas, amenities, statuses, and the branch's opening hours and closures)
- * is versioned by the catalog version, which catalogue edits, maintenance and hours changes bump
- * before they answer (Effects.catalog), read per load
- * after the request arrived — the same argument as seat-listings.ts — and kept at most
- * LISTING_TTL_SECONDS. A copy confirmed that way is also noted as fresh for the seats version
- * the load was made for, and later loads for that same seats version skip the catalog read
- * (branchCatalogue says why that is safe).
+ * The catalogue (codes, areas, amenities, statuses, and the branch's opening hours and
+ * closures) is a versioned copy under the catalog
+ * version (docs/read-models.md). A copy confirmed that way is also noted as fresh for the seats
+ * version the load was made for, and later loads for that same seats version skip the catalog
+ * read (branchCatalogue says why that is safe).
  */
 export async function listSeatsFromCatalogue(
   deps: { db: Database; cache: Cache },
@@ -117,34 +114,18 @@ interface Catalogue {
   schedule: BranchSchedule | undefined;
 }
 
-interface CatalogueCopy {
-  version: number;
-  expiresAt: number;
+/** A copy's value: the catalogue, and the last seats version a catalog read confirmed it for. */
+interface CatalogueHeld {
   catalogue: Catalogue;
   /** A seats version read before a catalog read that confirmed this copy (see branchCatalogue). */
   freshForSeats?: number;
 }
 
-interface CatalogueState {
-  copies: LRUCache<string, CatalogueCopy>;
-  loading: Map<string, Promise<CatalogueCopy>>;
-  readVersion: () => Promise<number>;
-}
-
-const states = new WeakMap<Cache, CatalogueState>();
-
-function stateOf(cache: Cache): CatalogueState {
-  let state = states.get(cache);
-  if (!state) {
-    state = {
-      copies: new LRUCache({ max: 1_000 }),
-      loading: new Map(),
-      readVersion: versionReader(cache, CATALOG_VERSION_KEY),
-    };
-    states.set(cache, state);
-  }
-  return state;
-}
+const stateOf = perCache((cache) => ({
+  // Bounded: branch names come from requests.
+  copies: new VersionedCopies<string, CatalogueHeld>({ max: 1_000 }),
+  readVersion: versionReader(cache, CATALOG_VERSION_KEY),
+}));
 
 /**
  * The branch's catalogue as fresh as the catalog version read now. With `seatsVersion` (read
@@ -162,37 +143,22 @@ async function branchCatalogue(
   seatsVersion: number | undefined,
 ): Promise<Catalogue> {
   const state = stateOf(deps.cache);
-  const confirmed = state.copies.get(branch);
+  const confirmed = state.copies.held(branch);
   if (
     seatsVersion !== undefined &&
-    confirmed?.freshForSeats === seatsVersion &&
+    confirmed?.value.freshForSeats === seatsVersion &&
     confirmed.expiresAt > Date.now()
   ) {
-    return confirmed.catalogue;
+    return confirmed.value.catalogue;
   }
   const version = await state.readVersion();
-  const held = state.copies.get(branch);
-  if (held && held.version === version && held.expiresAt > Date.now()) {
-    if (seatsVersion !== undefined) held.freshForSeats = seatsVersion;
-    return held.catalogue;
-  }
-  const key = `${branch}\u0000${version}`;
-  let loading = state.loading.get(key);
-  if (!loading) {
-    const expiresAt = Date.now() + LISTING_TTL_SECONDS * 1000;
-    loading = loadCatalogue(deps.db, branch)
-      .then((catalogue) => {
-        const copy: CatalogueCopy = { version, expiresAt, catalogue };
-        const current = state.copies.get(branch);
-        if (!current || current.version <= version) state.copies.set(branch, copy);
-        return copy;
-      })
-      .finally(() => state.loading.delete(key));
-    state.loading.set(key, loading);
-  }
-  const loaded = await loading;
-  if (seatsVersion !== undefined) loaded.freshForSeats = seatsVersion;
-  return loaded.catalogue;
+  const held =
+    state.copies.fresh(branch, version) ??
+    (await state.copies.load(branch, version, () =>
+      loadCatalogue(deps.db, branch).then((catalogue) => ({ catalogue })),
+    ));
+  if (seatsVersion !== undefined) held.value.freshForSeats = seatsVersion;
+  return held.value.catalogue;
 }
 
 async function loadCatalogue(db: Database, branch: string): Promise<Catalogue> {
@@ -201,7 +167,7 @@ async function loadCatalogue(db: Database, branch: string): Promise<Catalogue> {
     await db.execute(sql`select s.id, s.code, b.name as "branch", s.area, s.has_power as "hasPower",
         s.has_monitor as "hasMonitor", s.status
       from seats s join branches b on b.id = s.branch_id
-      where b.name = ${branch}
+      where b.name = ${branch} and s.status <> 'RETIRED'
       order by s.id`),
   );
   // Listings share these entries (frozen), so a listing costs a reference per seat, and its

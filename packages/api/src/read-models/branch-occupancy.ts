@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
 import { ACTIVE_SQL } from "../services/reservation-queries";
 import { busySeatsOfBranch } from "../services/seats.service";
-import { LISTING_TTL_SECONDS } from "./seat-listings";
+import { perCache, VersionedCopies } from "./versioned-copies";
 
 /**
  * Which seats of a branch are busy during a window, answered from this process's copy of the
@@ -16,12 +16,8 @@ import { LISTING_TTL_SECONDS } from "./seat-listings";
  * server (see docs/performance-log.md). A branch's active reservations change only when a
  * change bumps the seats version, so between changes every window can be answered from one copy.
  *
- * Freshness is the listing cache's argument (seat-listings.ts): the version passed in was read
- * after the request arrived, every change bumps it before it is acknowledged, and a copy is
- * tagged with a version read BEFORE the copy was loaded, so a copy tagged with the requester's
- * version holds every change the requester can have seen acknowledged. Copies also expire after
- * LISTING_TTL_SECONDS, as listings do: a last bound should a bump be lost where this process
- * could not see it fail (Cache.version).
+ * The copy is a versioned copy under the seats version the listing is made for
+ * (docs/read-models.md).
  *
  * When versions move (bookings), loading a copy for each would cost more than the queries it
  * saves: a copy is loaded only once RELOAD_AFTER listings at one version went to the database.
@@ -32,10 +28,9 @@ export async function busySeatIds(
   window: { from: Date; to: Date },
   version: number,
 ): Promise<Set<number>> {
-  const held = branchState(deps.cache, branch);
-  const copy = held.copy;
-  if (serves(copy, version)) return busyIn(copy, window);
-  noteDatabaseRead(deps, held, branch, version);
+  const copy = stateOf(deps.cache).copies.fresh(branch, version);
+  if (copy) return busyIn(copy.value, window);
+  noteDatabaseRead(deps, branch, version);
   return busySeatIdsFromDatabase(deps.db, branch, window);
 }
 
@@ -53,16 +48,14 @@ export async function busySeatIdsFromDatabase(
 export const RELOAD_AFTER = 8;
 
 /** A branch's active reservations in start order, times in epoch microseconds (Postgres' precision). */
-interface BranchCopy {
-  version: number;
-  expiresAt: number;
+interface BranchIndex {
   starts: Float64Array;
   ends: Float64Array;
   seatIds: Int32Array;
 }
 
-interface BranchState {
-  copy?: BranchCopy;
+/** How the database reads of a branch went since its copy last moved. */
+interface BranchReads {
   loading: boolean;
   /** The version the database reads were counted at, and how many there were. */
   readsAt: number;
@@ -70,23 +63,18 @@ interface BranchState {
 }
 
 // Bounded like the catalogue copies (branch-catalogue.ts): branch names come from requests.
-const states = new WeakMap<Cache, LRUCache<string, BranchState>>();
+const stateOf = perCache(() => ({
+  copies: new VersionedCopies<string, BranchIndex>({ max: 1_000 }),
+  reads: new LRUCache<string, BranchReads>({ max: 1_000 }),
+}));
 
-function branchState(cache: Cache, branch: string): BranchState {
-  let branches = states.get(cache);
-  if (!branches) {
-    branches = new LRUCache({ max: 1_000 });
-    states.set(cache, branches);
-  }
-  let state = branches.get(branch);
+function noteDatabaseRead(deps: { db: Database; cache: Cache }, branch: string, version: number): void {
+  const { copies, reads } = stateOf(deps.cache);
+  let state = reads.get(branch);
   if (!state) {
     state = { loading: false, readsAt: -1, reads: 0 };
-    branches.set(branch, state);
+    reads.set(branch, state);
   }
-  return state;
-}
-
-function noteDatabaseRead(deps: { db: Database }, state: BranchState, branch: string, version: number): void {
   if (state.readsAt !== version) {
     state.readsAt = version;
     state.reads = 0;
@@ -94,21 +82,17 @@ function noteDatabaseRead(deps: { db: Database }, state: BranchState, branch: st
   state.reads += 1;
   if (state.reads < RELOAD_AFTER || state.loading) return;
   state.loading = true;
-  const expiresAt = Date.now() + LISTING_TTL_SECONDS * 1000;
+  const loading = state;
   // Never awaited by a request: the listings meanwhile go to the database, which is always right.
-  loadCopy(deps.db, branch, version, expiresAt)
-    .then((copy) => {
-      // Loads of one branch never overlap, so this is the newest load; it replaces the copy even
-      // when its version is lower (an unknown version is below zero: Cache.version).
-      state.copy = copy;
-    })
+  copies
+    .load(branch, version, () => loadIndex(deps.db, branch))
     .catch(() => undefined)
     .finally(() => {
-      state.loading = false;
+      loading.loading = false;
     });
 }
 
-async function loadCopy(db: Database, branch: string, version: number, expiresAt: number) {
+async function loadIndex(db: Database, branch: string): Promise<BranchIndex> {
   const rows = rowsOf<{ seat_id: number; s: string; e: string }>(
     await db.execute(sql`select r.seat_id,
         (extract(epoch from r.start_time) * 1000000)::bigint::text as s,
@@ -117,9 +101,7 @@ async function loadCopy(db: Database, branch: string, version: number, expiresAt
       where r.branch_id = (select id from branches where name = ${branch}) and r.status in (${ACTIVE_SQL})
       order by r.start_time`),
   );
-  const copy: BranchCopy = {
-    version,
-    expiresAt,
+  const copy: BranchIndex = {
     starts: new Float64Array(rows.length),
     ends: new Float64Array(rows.length),
     seatIds: new Int32Array(rows.length),
@@ -138,7 +120,7 @@ const LONGEST_US = MAX_RESERVATION_HOURS * 3_600_000_000;
  * busySeatsOfBranch over the copy: reservations that started after `from` minus the longest
  * allowed reservation and before `to`, and end after `from` (half-open overlap).
  */
-function busyIn(copy: BranchCopy, window: { from: Date; to: Date }): Set<number> {
+function busyIn(copy: BranchIndex, window: { from: Date; to: Date }): Set<number> {
   const from = window.from.getTime() * 1000;
   const to = window.to.getTime() * 1000;
   const earliest = from - LONGEST_US;
@@ -159,14 +141,10 @@ function busyIn(copy: BranchCopy, window: { from: Date; to: Date }): Set<number>
 
 /** Whether busySeatIds answers the branch at `version` from this process's copy, without the database. */
 export function busyIndexServes(cache: Cache, branch: string, version: number): boolean {
-  return serves(states.get(cache)?.get(branch)?.copy, version);
+  return stateOf(cache).copies.fresh(branch, version) !== undefined;
 }
-
-/** A copy answers only under the version it was loaded at, and only until it expires. */
-const serves = (copy: BranchCopy | undefined, version: number): copy is BranchCopy =>
-  copy !== undefined && copy.version === version && copy.expiresAt > Date.now();
 
 /** The seats version this process's copy of a branch's reservations was loaded under, if any. */
 export function busyIndexVersion(cache: Cache, branch: string): number | undefined {
-  return states.get(cache)?.get(branch)?.copy?.version;
+  return stateOf(cache).copies.held(branch)?.version as number | undefined;
 }

@@ -1,6 +1,7 @@
 import type { Cache } from "@dlsms/bus";
 import { LRUCache } from "lru-cache";
-import { currentVersion, LISTING_TTL_SECONDS, recentVersion } from "./seat-listings";
+import { currentVersion, recentVersion } from "./seat-listings";
+import { COPY_TTL_MS, perCache, VersionedCopies } from "./versioned-copies";
 
 /**
  * Bookings the database has already refused as "seat taken", remembered under the seats version
@@ -10,11 +11,10 @@ import { currentVersion, LISTING_TTL_SECONDS, recentVersion } from "./seat-listi
  * per loser.
  *
  * Why an answer from here is the answer the database would give:
- * - The seats version is bumped by every committed change to a reservation or a seat (Effects),
- *   BEFORE that change's request answers. A fact is recorded under the version read before the
- *   attempt that decided it, and used only while the version is still that one, so any change
- *   acknowledged since (a cancel, a no-show, maintenance, a new booking of this student) has
- *   moved the version and the fact is ignored.
+ * - Each fact is a versioned copy (docs/read-models.md): recorded under the seats version read
+ *   before the attempt that decided it, and used only while the version is still that one, so
+ *   any change acknowledged since (a cancel, a no-show, maintenance, a new booking of this
+ *   student) has moved the version and the fact is ignored.
  * - The booking's verdicts come in a fixed order: no such seat, maintenance, the student's
  *   limit, the student's own overlapping reservation, the seat taken. "Seat taken" is reached
  *   only when everything before it passed, so two facts are needed: the seat was taken for that
@@ -24,9 +24,6 @@ import { currentVersion, LISTING_TTL_SECONDS, recentVersion } from "./seat-listi
  *   lowers that count; overlaps and seat states change only by writes, which move the version.
  * - Only refusals are remembered. A booking that may succeed always goes to the database, which
  *   stays the only judge of who gets a seat.
- * The version is the shared cache's (Redis across instances), read per request through the same
- * coalesced reader as the listing cache; an unreachable cache gives a new version every read,
- * so nothing recorded here is used during an outage.
  */
 export interface LostRaces {
   /** The seat's code if this student's attempt is known to lose at `version`, else undefined. */
@@ -53,38 +50,35 @@ export interface Attempt {
 const MAX_SLOTS = 10_000;
 const MAX_STUDENT_WINDOWS = 50_000;
 
-interface SeatFact {
-  version: number;
-  code: string;
-}
-
 /**
  * Facts are also forgotten after a while, as listing copies are: a last bound should a bump be
  * lost where this process could not see it fail (Cache.version). In a storm it costs one
  * database attempt per student and slot per period.
  */
-export const LOST_RACE_TTL_MS = LISTING_TTL_SECONDS * 1000;
+export const LOST_RACE_TTL_MS = COPY_TTL_MS;
 
 export function createLostRaces(ttlMs = LOST_RACE_TTL_MS): LostRaces {
-  const ttl = { ttl: ttlMs };
-  const takenSlots = new LRUCache<string, SeatFact>({ max: MAX_SLOTS, ...ttl });
-  const clearStudents = new LRUCache<string, number>({ max: MAX_STUDENT_WINDOWS, ...ttl });
-  const seatsWithLosses = new LRUCache<number, true>({ max: MAX_SLOTS, ...ttl });
+  const expiresAt = (_: unknown, startedAt: number) => startedAt + ttlMs;
+  // The seat's code, kept under the version the slot was found taken at.
+  const takenSlots = new VersionedCopies<string, string>({ max: MAX_SLOTS, expiresAt });
+  // Kept under the version the student was found to pass every check before "seat taken".
+  const clearStudents = new VersionedCopies<string, true>({ max: MAX_STUDENT_WINDOWS, expiresAt });
+  const seatsWithLosses = new LRUCache<number, true>({ max: MAX_SLOTS, ttl: ttlMs });
   const window = (a: Attempt) => `${a.start.getTime()}-${a.end.getTime()}`;
   const slotKey = (a: Attempt) => `${a.seatId}@${window(a)}`;
   const studentKey = (a: Attempt) => `${a.userId}@${window(a)}`;
   let hits = 0;
   return {
     knownLoss(version, attempt) {
-      const seat = takenSlots.get(slotKey(attempt));
-      if (seat?.version !== version || clearStudents.get(studentKey(attempt)) !== version) return undefined;
+      const seat = takenSlots.fresh(slotKey(attempt), version);
+      if (!seat || !clearStudents.fresh(studentKey(attempt), version)) return undefined;
       hits++;
-      return seat.code;
+      return seat.value;
     },
     recordSeatTaken(version, attempt, seatCode) {
-      takenSlots.set(slotKey(attempt), { version, code: seatCode });
+      takenSlots.put(slotKey(attempt), version, seatCode);
       seatsWithLosses.set(attempt.seatId, true);
-      clearStudents.set(studentKey(attempt), version);
+      clearStudents.put(studentKey(attempt), version, true);
     },
     anyLossOn: (seatId) => seatsWithLosses.has(seatId),
     get hits() {
@@ -93,17 +87,8 @@ export function createLostRaces(ttlMs = LOST_RACE_TTL_MS): LostRaces {
   };
 }
 
-const perCache = new WeakMap<Cache, LostRaces>();
-
 /** This process's memo for the given shared cache (two in-process instances in tests keep their own). */
-export function lostRacesFor(cache: Cache): LostRaces {
-  let races = perCache.get(cache);
-  if (!races) {
-    races = createLostRaces();
-    perCache.set(cache, races);
-  }
-  return races;
-}
+export const lostRacesFor: (cache: Cache) => LostRaces = perCache(() => createLostRaces());
 
 /** What createReservation needs: the memo and the version to read and record facts under. */
 export interface LostRacesAt {

@@ -1,5 +1,7 @@
+import type { Cache } from "@dlsms/bus";
+import type { Database } from "@dlsms/db";
 import type { SeatsListInput } from "@dlsms/validators";
-import type { ApiDeps } from "../context";
+import type { ApiConfig } from "../config";
 import { listBranches } from "../services/branches.service";
 import type { SeatView } from "../services/views";
 import { listedFromProcessCopies, listSeatsFromCatalogue } from "./branch-catalogue";
@@ -21,7 +23,8 @@ export interface ListingRead<T> {
   isLocal?: LocalLoadCheck;
 }
 
-type ReadDeps = Pick<ApiDeps, "db" | "cache" | "config">;
+/** What a listing read needs of the API's dependencies (no request, no transport). */
+type ReadDeps = { db: Database; cache: Cache; config: Pick<ApiConfig, "rules"> };
 
 /** The listings behind `seats.list` and `branches.list`: the procedures and the REST/gRPC doors share these. */
 export const listingReads = {
@@ -40,7 +43,7 @@ export const listingReads = {
   }),
 };
 
-export const readListing = <T>(deps: Pick<ApiDeps, "cache">, read: ListingRead<T>): Promise<T> =>
+export const readListing = <T>(deps: { cache: Cache }, read: ListingRead<T>): Promise<T> =>
   cachedListing(deps.cache, read.key, read.load, read.isLocal);
 
 export type { ListingFormat };
@@ -51,7 +54,7 @@ export type { ListingFormat };
  * The bytes are kept with the copy.
  */
 export const renderedListing = async <T>(
-  deps: Pick<ApiDeps, "cache">,
+  deps: { cache: Cache },
   read: ListingRead<T>,
   format: ListingFormat<T>,
 ): Promise<Buffer> => cachedListingAnswer(deps.cache, read.key, read.load, format, read.isLocal);

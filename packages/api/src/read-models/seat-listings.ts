@@ -1,9 +1,16 @@
 import type { Cache } from "@dlsms/bus";
 import type { SeatsListInput } from "@dlsms/validators";
 import { SEATS_VERSION_KEY } from "../services/events";
+import {
+  COPY_TTL_MS,
+  perCache,
+  VersionedCopies,
+  type VersionedCopy,
+  versionReader,
+} from "./versioned-copies";
 
 /** Short TTL: bounds how far "free now" can drift as time passes without any change. */
-export const LISTING_TTL_SECONDS = 10;
+export const LISTING_TTL_SECONDS = COPY_TTL_MS / 1000;
 
 /** The listing cache's keys; the procedures and the cached-read fast path must agree on them. */
 export const seatsListingKey = (filters: SeatsListInput): string => `seats:list:${JSON.stringify(filters)}`;
@@ -21,11 +28,9 @@ export type ListingLoad<T> = (version: number) => Promise<T>;
 export type LocalLoadCheck = (version: number) => boolean;
 
 /**
- * Read-through cache for seat and branch listings, keyed under the current seats version.
- * Every committed change bumps the version BEFORE its request answers (Effects.flush), so no
- * reader that starts after a booking was acknowledged can get a listing from before it.
- * A cache outage reads as a miss (the Cache implementations degrade), so this falls back to
- * the database.
+ * Read-through copies of seat and branch listings under the current seats version
+ * (docs/read-models.md). A shared-cache outage reads as a miss (the Cache implementations
+ * degrade), so this falls back to the database.
  */
 export async function cachedListing<T>(
   cache: Cache,
@@ -33,7 +38,7 @@ export async function cachedListing<T>(
   load: ListingLoad<T>,
   isLocal?: LocalLoadCheck,
 ): Promise<T> {
-  return (await listingCopy(cache, key, load, isLocal)).value as T;
+  return (await listingCopy(cache, key, load, isLocal)).rows as T;
 }
 
 /** This process's fresh copy of the listing under the current version: local, shared, or loaded. */
@@ -42,48 +47,37 @@ async function listingCopy(
   key: string,
   load: ListingLoad<unknown>,
   isLocal: LocalLoadCheck | undefined,
-): Promise<LocalCopy> {
+): Promise<Listing> {
   const version = await currentVersion(cache);
-  const versionedKey = `${key}:v${version}`;
-  const now = Date.now();
-  // Fetching and JSON-parsing the listing from the shared cache on every read costs far more
-  // than reusing this process's copy (see docs/performance-log.md). The version read above
-  // still goes to the shared cache for every request, so a change anywhere is seen at once;
-  // only the listing itself is reused, and never past the expiry the shared entry was written
-  // with.
-  const { copies: memo, loading } = stateOf(cache);
-  const mine = memo.get(versionedKey);
-  if (mine && mine.expiresAt > now) {
-    shareOnce(cache, versionedKey, mine);
-    return mine;
+  const { copies } = stateOf(cache);
+  // Reusing this process's copy costs far less than fetching and parsing the shared one on every
+  // read (see docs/performance-log.md); the version read above still goes to the shared cache.
+  const mine = copies.fresh(key, version);
+  if (mine) {
+    shareOnce(cache, key, version, mine);
+    return mine.value;
   }
-  // Concurrent misses for the same versioned key share one fetch: after a booking bumps the
-  // version, every reader of a popular window would otherwise run the same query at once.
-  // Sharing is safe because all of them read this version, and the fetch starts after that.
-  const pending = loading.get(versionedKey);
-  if (pending) return pending;
-  const shared = isLocal?.(version) !== true;
-  const fetching = fetchCopy(cache, memo, versionedKey, now, shared, () => load(version)).finally(() =>
-    loading.delete(versionedKey),
+  const askShared = isLocal?.(version) !== true;
+  const copy = await copies.load(key, version, () =>
+    fetchListing(cache, `${key}:v${version}`, askShared, load, version),
   );
-  loading.set(versionedKey, fetching);
-  return fetching;
+  return copy.value;
 }
 
-async function fetchCopy(
+/** The shared cache's copy if it has a fresh one (and may be asked), else a load. */
+async function fetchListing(
   cache: Cache,
-  memo: Map<string, LocalCopy>,
   versionedKey: string,
-  now: number,
   askShared: boolean,
-  load: () => Promise<unknown>,
-): Promise<LocalCopy> {
+  load: ListingLoad<unknown>,
+  version: number,
+): Promise<Listing> {
+  const now = Date.now();
   const hit = askShared ? await cache.get<Envelope<unknown>>(versionedKey) : undefined;
   if (hit !== undefined && typeof hit.expiresAt === "number" && hit.expiresAt > now) {
-    return remember(memo, versionedKey, { value: frozen(hit.value), expiresAt: hit.expiresAt, shared: true });
+    return { rows: frozen(hit.value), expiresAt: hit.expiresAt, shared: true };
   }
-  const value = frozen(await load());
-  return remember(memo, versionedKey, { value, expiresAt: now + LISTING_TTL_SECONDS * 1000, shared: false });
+  return { rows: frozen(await load(version)), expiresAt: now + LISTING_TTL_SECONDS * 1000, shared: false };
 }
 
 /**
@@ -98,19 +92,19 @@ function frozen(value: unknown): unknown {
 
 /**
  * A listing goes to the shared cache the second time this process is asked for it, not the
- * first: varied windows are mostly asked once, and serialising and storing each of those costs
- * CPU for entries nobody reads again (see docs/performance-log.md).
- * Popular windows are shared at once on their second read; another instance that misses in
- * the meantime reads the database, which is always correct. Never awaited: the shared copy
- * is an optimisation for others, and the Cache implementations already swallow outages.
+ * first: varied windows are mostly asked once, and storing each of those costs CPU for entries
+ * nobody reads again (see docs/performance-log.md). Another instance that misses meanwhile
+ * reads the database, which is always correct. Never awaited: the shared copy is an
+ * optimisation for others, and the Cache implementations already swallow outages.
  */
-function shareOnce(cache: Cache, versionedKey: string, copy: LocalCopy): void {
-  if (copy.shared) return;
-  copy.shared = true;
+function shareOnce(cache: Cache, key: string, version: number, copy: VersionedCopy<Listing>): void {
+  const listing = copy.value;
+  if (listing.shared) return;
+  listing.shared = true;
   const ttlSeconds = Math.ceil((copy.expiresAt - Date.now()) / 1000);
   if (ttlSeconds <= 0) return;
-  const entry: Envelope<unknown> = { value: copy.value, expiresAt: copy.expiresAt };
-  cache.set(versionedKey, entry, ttlSeconds).catch(() => undefined);
+  const entry: Envelope<unknown> = { value: listing.rows, expiresAt: copy.expiresAt };
+  cache.set(`${key}:v${version}`, entry, ttlSeconds).catch(() => undefined);
 }
 
 /** A transport's rendering of a listing (its envelope, field names), made once per listing copy. */
@@ -131,12 +125,12 @@ export async function cachedListingAnswer<T>(
   format: ListingFormat<T>,
   isLocal?: LocalLoadCheck,
 ): Promise<Buffer> {
-  const copy = await listingCopy(cache, key, load, isLocal);
-  copy.answers ??= new Map();
-  const kept = copy.answers.get(format.name);
+  const listing = await listingCopy(cache, key, load, isLocal);
+  listing.answers ??= new Map();
+  const kept = listing.answers.get(format.name);
   if (kept) return kept;
-  const bytes = format.render(copy.value as T);
-  copy.answers.set(format.name, bytes);
+  const bytes = format.render(listing.rows as T);
+  listing.answers.set(format.name, bytes);
   return bytes;
 }
 
@@ -146,59 +140,42 @@ interface Envelope<T> {
   expiresAt: number;
 }
 
-/** This process's copy of a listing, and its serialised answer once one was asked for. */
-interface LocalCopy extends Envelope<unknown> {
+/** A listing copy's value: the rows, and what was done with them since. */
+interface Listing {
+  rows: unknown;
+  /** When the shared entry it came from stops being fresh, or now + TTL for a load (epoch ms). */
+  expiresAt: number;
   /** Whether the shared cache has (or is being sent) this entry. */
   shared: boolean;
   /** Rendered answers by format name (ListingFormat). */
   answers?: Map<string, Buffer>;
 }
 
-/**
- * What this process keeps per cache (two in-process instances in tests keep their own): copies
- * of listings by versioned key, loads in progress, and the shared seats-version reader.
- */
-interface CacheState {
-  copies: Map<string, LocalCopy>;
-  loading: Map<string, Promise<LocalCopy>>;
+/** What this process keeps per cache: listing copies, and the shared seats-version reader. */
+interface ListingState {
+  copies: VersionedCopies<string, Listing>;
   readVersion: () => Promise<number>;
   /** The last seats version a read returned, and when that read was sent (epoch ms). */
   lastRead?: { version: number; sentAt: number };
 }
 
-const states = new WeakMap<Cache, CacheState>();
+/** Varied windows make many one-off keys: the oldest go first. */
 const MAX_LOCAL_COPIES = 256;
 
-function stateOf(cache: Cache): CacheState {
-  let state = states.get(cache);
-  if (!state) {
-    const read = versionReader(cache, SEATS_VERSION_KEY);
-    const created: CacheState = {
-      copies: new Map(),
-      loading: new Map(),
-      readVersion: async () => {
-        const sentAt = Date.now();
-        const version = await read();
-        if (!created.lastRead || created.lastRead.sentAt <= sentAt) created.lastRead = { version, sentAt };
-        return version;
-      },
-    };
-    state = created;
-    states.set(cache, state);
-  }
+const stateOf = perCache((cache): ListingState => {
+  const read = versionReader(cache, SEATS_VERSION_KEY);
+  const state: ListingState = {
+    // Never past the expiry the shared entry was written with.
+    copies: new VersionedCopies({ max: MAX_LOCAL_COPIES, expiresAt: (listing) => listing.expiresAt }),
+    readVersion: async () => {
+      const sentAt = Date.now();
+      const version = await read();
+      if (!state.lastRead || state.lastRead.sentAt <= sentAt) state.lastRead = { version, sentAt };
+      return version;
+    },
+  };
   return state;
-}
-
-function remember(memo: Map<string, LocalCopy>, key: string, entry: LocalCopy): LocalCopy {
-  memo.delete(key);
-  memo.set(key, entry);
-  // Varied windows make many one-off keys: drop the oldest so the map stays small.
-  if (memo.size > MAX_LOCAL_COPIES) {
-    const oldest = memo.keys().next().value;
-    if (oldest !== undefined) memo.delete(oldest);
-  }
-  return entry;
-}
+});
 
 /**
  * The seats version as the shared cache holds it now. While the cache cannot vouch for it (an
@@ -218,48 +195,3 @@ export function recentVersion(cache: Cache, maxAgeMs: number): number | undefine
   const last = stateOf(cache).lastRead;
   return last && Date.now() - last.sentAt <= maxAgeMs ? last.version : undefined;
 }
-
-/**
- * A coalesced reader of the version counter at `key`, as the shared cache holds it now. While the
- * cache cannot vouch for a version (unreachable, refusing writes, a bump not landed), each read
- * gets one nobody has stored anything under (Cache.version), so every read goes to the database.
- */
-export function versionReader(cache: Cache, key: string): () => Promise<number> {
-  return coalescedRead(() => cache.version(key));
-}
-
-/**
- * Shares one read among the requests that want it, without ever answering a request with a
- * read that was SENT before the request arrived (which could predate a change the requester
- * already saw acknowledged). A read goes out in the event loop's check phase (setImmediate),
- * after the poll phase has handed this process every request that was waiting on its sockets,
- * so all of those share it; while one read is out, the next waits for it to return, and every
- * caller arriving meanwhile shares that next one. Under load that is one shared-cache round trip
- * per batch of requests instead of per request. (Sending at once, the first caller's read left
- * the rest of the same poll phase waiting for another round trip, and each read's socket write
- * is costly; see docs/performance-log.md.)
- */
-export function coalescedRead<T>(fetch: () => Promise<T>): () => Promise<T> {
-  let inFlight: Promise<unknown> | undefined;
-  let gathering: Promise<T> | undefined;
-  const send = (): Promise<T> => {
-    gathering = undefined;
-    const sent = fetch();
-    // Settles (never rejects) once the read is back, success or not.
-    const back: Promise<void> = sent.then(forget, forget).then(() => {
-      if (inFlight === back) inFlight = undefined;
-    });
-    inFlight = back;
-    return sent;
-  };
-  return () => {
-    if (!gathering) {
-      const before = inFlight;
-      gathering = (before ? before.then(nextCheckPhase) : nextCheckPhase()).then(send);
-    }
-    return gathering;
-  };
-}
-
-const forget = (): void => undefined;
-const nextCheckPhase = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

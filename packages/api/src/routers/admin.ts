@@ -16,10 +16,14 @@ import { withEffects } from "../services/events";
 import * as maintenance from "../services/maintenance.service";
 import { runSweep } from "../services/sweeper";
 import { adminProcedure } from "../trpc";
+import { catalogueProcedures } from "./catalogue";
+import { deskProcedures } from "./desk";
 import { openingHoursProcedures } from "./opening-hours";
+import { reportsProcedures } from "./reports";
 
 /** Library staff (role admin): catalogue, maintenance, every reservation, statistics. */
 export const adminRouter = {
+  ...deskProcedures,
   ...openingHoursProcedures,
   reservations: adminProcedure
     .input(adminReservationsInput)
@@ -30,7 +34,7 @@ export const adminRouter = {
     .input(staffCancelInput)
     .mutation(({ ctx, input }) =>
       withEffects(ctx, (effects) =>
-        staff.staffCancel(ctx.db, input.id, input.reason, ctx.config.rules, effects),
+        staff.staffCancel(ctx.db, input.id, input.reason, ctx.config.rules, effects, ctx.user.id),
       ),
     ),
   /** What closing a seat (until an optional end) would cancel, before staff confirm it. */
@@ -40,28 +44,25 @@ export const adminRouter = {
   setSeatStatus: adminProcedure
     .input(setSeatStatusInput)
     .mutation(({ ctx, input }) =>
-      withEffects(ctx, (effects) => maintenance.setSeatStatus(ctx.db, input, ctx.config.rules, effects)),
+      withEffects(ctx, (effects) =>
+        maintenance.setSeatStatus(ctx.db, input, ctx.config.rules, effects, ctx.user.id),
+      ),
     ),
-  createBranch: adminProcedure.input(createBranchInput).mutation(({ ctx, input }) =>
-    withEffects(ctx, async (effects) => {
-      effects.catalog();
-      return catalog.createBranch(ctx.db, input);
-    }),
-  ),
-  createSeat: adminProcedure.input(createSeatInput).mutation(({ ctx, input }) =>
-    withEffects(ctx, async (effects) => {
-      const seat = await catalog.createSeat(ctx.db, input);
-      effects.seat(seat.id, "maintenance", null).catalog();
-      return seat;
-    }),
-  ),
-  updateSeat: adminProcedure.input(updateSeatInput).mutation(({ ctx, input }) =>
-    withEffects(ctx, async (effects) => {
-      const seat = await catalog.updateSeat(ctx.db, input);
-      effects.seat(seat.id, "maintenance", null).catalog();
-      return seat;
-    }),
-  ),
+  createBranch: adminProcedure
+    .input(createBranchInput)
+    .mutation(({ ctx, input }) =>
+      withEffects(ctx, (effects) => catalog.createBranch(ctx.db, input, effects, ctx.user.id)),
+    ),
+  createSeat: adminProcedure
+    .input(createSeatInput)
+    .mutation(({ ctx, input }) =>
+      withEffects(ctx, (effects) => catalog.createSeat(ctx.db, input, effects, ctx.user.id)),
+    ),
+  updateSeat: adminProcedure
+    .input(updateSeatInput)
+    .mutation(({ ctx, input }) =>
+      withEffects(ctx, (effects) => catalog.updateSeat(ctx.db, input, effects, ctx.user.id)),
+    ),
   utilisation: adminProcedure
     .input(utilisationInput)
     .query(({ ctx, input }) => catalog.utilisation(ctx.db, input, ctx.config.rules)),
@@ -70,10 +71,12 @@ export const adminRouter = {
     .mutation(({ ctx, input }) =>
       withEffects(ctx, (effects) => staff.notifyWaitlist(ctx.db, input.seatId, input.message, effects)),
     ),
+  ...catalogueProcedures,
   /** One sweeper pass now (operators, tests); the schedule runs it anyway. */
   sweep: adminProcedure.mutation(async ({ ctx }) => {
     const { result, effects } = await runSweep(ctx.db, ctx.config.rules);
     await effects.flush(ctx);
     return result;
   }),
+  ...reportsProcedures,
 } satisfies TRPCRouterRecord;

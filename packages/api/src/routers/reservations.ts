@@ -1,43 +1,44 @@
-import { createReservationInput, idInput, myReservationsInput } from "@dlsms/validators";
+import { createReservationInput, idInput, myReservationsInput, scanInput } from "@dlsms/validators";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { lostRacesForBooking } from "../read-models/known-losses";
 import { cachedMyReservations } from "../read-models/student-reservations";
 import { withEffects } from "../services/events";
 import * as service from "../services/reservations.service";
-import { protectedProcedure } from "../trpc";
+import { scanSeat } from "../services/scan.service";
+import { bookingProcedure, protectedProcedure } from "../trpc";
+import { ownReservationHistory } from "./desk";
 
 export const reservationsRouter = {
-  create: protectedProcedure.input(createReservationInput).mutation(({ ctx, input }) =>
+  create: bookingProcedure.input(createReservationInput).mutation(({ ctx, input }) =>
     withEffects(ctx, async (effects) => {
       // The seats version is read before the attempt: see known-losses.ts.
       const lostRaces = await lostRacesForBooking(ctx.cache, input.seatId);
-      const reservation = await service.createReservation(
-        ctx.db,
-        ctx.user.id,
-        input,
-        ctx.config.rules,
-        lostRaces,
-      );
-      effects.seat(reservation.seatId, "booked", reservation.userId);
-      return reservation;
+      return service.createReservation(ctx.db, ctx.user.id, input, ctx.config.rules, effects, lostRaces);
     }),
   ),
+  /** Scan to sit: check in to one's booking of the seat, take it if free, or learn when it is free. */
+  scan: bookingProcedure
+    .input(scanInput)
+    .mutation(({ ctx, input }) =>
+      withEffects(ctx, (effects) => scanSeat(ctx.db, ctx.user.id, input.seatCode, ctx.config.rules, effects)),
+    ),
   mine: protectedProcedure
     .input(myReservationsInput)
     // Through this process's per-user copy, checked against the seats version (student-reservations.ts).
     .query(({ ctx, input }) =>
       cachedMyReservations(ctx, ctx.user.id, input?.upcomingOnly ?? false, ctx.config.rules),
     ),
+  history: ownReservationHistory,
   get: protectedProcedure
     .input(idInput)
     .query(({ ctx, input }) => service.getReservation(ctx.db, ctx.user.id, input.id, ctx.config.rules)),
-  checkIn: protectedProcedure.input(idInput).mutation(({ ctx, input }) =>
-    withEffects(ctx, async (effects) => {
-      const reservation = await service.checkIn(ctx.db, ctx.user.id, input.id, ctx.config.rules);
-      effects.seat(reservation.seatId, "checked_in", reservation.userId);
-      return reservation;
-    }),
-  ),
+  checkIn: protectedProcedure
+    .input(idInput)
+    .mutation(({ ctx, input }) =>
+      withEffects(ctx, (effects) =>
+        service.checkIn(ctx.db, ctx.user.id, input.id, ctx.config.rules, effects),
+      ),
+    ),
   cancel: protectedProcedure
     .input(idInput)
     .mutation(({ ctx, input }) =>

@@ -1,13 +1,13 @@
-import { EventEmitter, on } from "node:events";
 import { branches, seats } from "@dlsms/db";
 import { seatAvailabilityInput, seatGetInput, seatsListInput, seatsOnChangeInput } from "@dlsms/validators";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { listingReads, readListing } from "../read-models/listing-reads";
 import { SEAT_CHANGES_CHANNEL, type SeatChangeMessage, type SeatChangeReason } from "../services/events";
+import { seatLabel } from "../services/seat-labels";
 import { getSeat, seatAvailability } from "../services/seats.service";
-import { protectedProcedure } from "../trpc";
-import { assertSessionAlive, endAtExpiry } from "./session";
+import { protectedProcedure, publicProcedure } from "../trpc";
+import { busSubscription } from "./session";
 
 export interface SeatChangeEvent {
   seatId: number;
@@ -23,43 +23,35 @@ export const seatsRouter = {
   get: protectedProcedure
     .input(seatGetInput)
     .query(({ ctx, input }) => getSeat(ctx.db, input.id, ctx.user.id, ctx.config.rules)),
+  /** The code, branch and area printed with a seat's QR code: no token, as the sticker on the seat shows them. */
+  label: publicProcedure.input(seatGetInput).query(({ ctx, input }) => seatLabel(ctx.db, input.id)),
   availability: protectedProcedure
     .input(seatAvailabilityInput)
     .query(({ ctx, input }) => seatAvailability(ctx.db, input, ctx.user.id, ctx.config.rules)),
 
   /** Live availability changes, optionally for one branch: a cue to refetch the seat map. */
-  onChange: protectedProcedure.input(seatsOnChangeInput).subscription(async function* ({
-    ctx,
-    input,
-    signal,
-  }) {
-    const events = new EventEmitter();
-    const unsubscribe = ctx.bus.subscribe(SEAT_CHANGES_CHANNEL, (m) => events.emit("change", m));
-    const stopAtExpiry = endAtExpiry(ctx.user, events, "change");
-    try {
-      const seatBranch = new Map(
-        (
-          await ctx.db
-            .select({ id: seats.id, branch: branches.name })
-            .from(seats)
-            .innerJoin(branches, eq(branches.id, seats.branchId))
-        ).map((s) => [s.id, s.branch]),
-      );
-      for await (const [message] of on(events, "change", { signal })) {
-        assertSessionAlive(ctx.user, message);
-        const { changes, at } = message as SeatChangeMessage;
-        for (const change of changes) {
-          const branch = seatBranch.get(change.seatId) ?? "";
-          if (input?.branch && input.branch !== branch) continue;
-          const event: SeatChangeEvent = { seatId: change.seatId, branch, reason: change.reason, at };
-          yield event;
+  onChange: protectedProcedure.input(seatsOnChangeInput).subscription(({ ctx, input, signal }) =>
+    busSubscription<SeatChangeMessage, SeatChangeEvent>(
+      ctx,
+      SEAT_CHANGES_CHANNEL,
+      signal,
+      async function* (messages) {
+        const seatBranch = new Map(
+          (
+            await ctx.db
+              .select({ id: seats.id, branch: branches.name })
+              .from(seats)
+              .innerJoin(branches, eq(branches.id, seats.branchId))
+          ).map((s) => [s.id, s.branch]),
+        );
+        for await (const { changes, at } of messages) {
+          for (const change of changes) {
+            const branch = seatBranch.get(change.seatId) ?? "";
+            if (input?.branch && input.branch !== branch) continue;
+            yield { seatId: change.seatId, branch, reason: change.reason, at };
+          }
         }
-      }
-    } catch (error) {
-      if (!signal?.aborted) throw error;
-    } finally {
-      clearTimeout(stopAtExpiry);
-      unsubscribe();
-    }
-  }),
+      },
+    ),
+  ),
 } satisfies TRPCRouterRecord;

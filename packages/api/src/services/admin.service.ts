@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gt, inArray, isNull, lt, type SQL, sql } from "driz
 import type { BookingRules } from "../config";
 import { NotFound, RuleViolation } from "../errors";
 import { parseLibraryTime } from "../time";
+import { actingAs } from "./audit";
 import type { Effects } from "./events";
 import { createNotification } from "./notifications.service";
 import { seatFreed } from "./offers";
@@ -74,8 +75,11 @@ export async function staffCancel(
   reason: string | undefined,
   rules: BookingRules,
   effects: Effects,
+  /** The staff member cancelling: the audit trail's staff_cancelled names them. */
+  staffUserId: number,
 ): Promise<ReservationView> {
   const row = await db.transaction(async (tx) => {
+    await actingAs(tx, { action: "staff_cancelled", actorUserId: staffUserId, reason });
     const [cancelled] = await tx
       .update(reservations)
       .set({ status: "CANCELLED", expiresAt: null })
@@ -95,18 +99,7 @@ export async function staffCancel(
         reason: reason ?? "Cancelled by library staff",
       }),
     );
-    await seatFreed(
-      tx,
-      {
-        seatId: cancelled.seatId,
-        holder: cancelled.userId,
-        from: cancelled.startTime,
-        to: cancelled.endTime,
-        reason: "cancelled",
-      },
-      rules,
-      effects,
-    );
+    await seatFreed(tx, cancelled, "cancelled", rules, effects);
     return cancelled;
   });
   if (row) return toReservationView(row);

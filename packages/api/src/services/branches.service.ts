@@ -1,5 +1,5 @@
 import { branches, type Database, seats } from "@dlsms/db";
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { addMinutes } from "../time";
 import { seatFreeDuring } from "./availability";
@@ -43,6 +43,7 @@ export async function listBranches(db: Database, rules: BookingRules): Promise<B
 }
 
 function branchCounts(db: Database, free: ReturnType<typeof seatFreeDuring>) {
+  // Retired seats no longer count: they are out of the catalogue.
   return db
     .select({
       id: branches.id,
@@ -53,7 +54,7 @@ function branchCounts(db: Database, free: ReturnType<typeof seatFreeDuring>) {
       monitorSeats: sql<number>`count(${seats.id}) filter (where ${seats.hasMonitor})::int`,
     })
     .from(branches)
-    .leftJoin(seats, eq(seats.branchId, branches.id))
+    .leftJoin(seats, and(eq(seats.branchId, branches.id), ne(seats.status, "RETIRED")))
     .groupBy(branches.id)
     .orderBy(asc(branches.name));
 }

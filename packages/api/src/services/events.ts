@@ -23,7 +23,8 @@ export type SeatChangeReason =
   | "expired"
   | "claimed"
   | "declined"
-  | "maintenance";
+  | "maintenance"
+  | "retired";
 
 export interface SeatChange {
   seatId: number;

@@ -3,6 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { RuleViolation } from "../errors";
 import { formatForPeople } from "../time";
+import { actingAs } from "./audit";
 import type { Effects } from "./events";
 import { seatFreed } from "./offers";
 import { checkInWindow, findOwnReservation } from "./reservation-queries";
@@ -24,6 +25,7 @@ export async function checkIn(
   userId: number,
   id: number,
   rules: BookingRules,
+  effects: Effects,
 ): Promise<ReservationView> {
   const now = new Date();
   const [row] = await db
@@ -39,7 +41,10 @@ export async function checkIn(
       ),
     )
     .returning();
-  if (row) return toReservationView(row);
+  if (row) {
+    effects.seat(row.seatId, "checked_in", row.userId);
+    return toReservationView(row);
+  }
 
   const current = await findOwnReservation(db, userId, id);
   if (current.status !== "CONFIRMED") {
@@ -78,18 +83,7 @@ export async function cancel(
       .returning();
     if (cancelled) {
       // Same transaction: the freed slot goes to the first waiter, or to nobody twice.
-      await seatFreed(
-        tx,
-        {
-          seatId: cancelled.seatId,
-          holder: cancelled.userId,
-          from: cancelled.startTime,
-          to: cancelled.endTime,
-          reason: "cancelled",
-        },
-        rules,
-        effects,
-      );
+      await seatFreed(tx, cancelled, "cancelled", rules, effects);
     }
     return cancelled;
   });
@@ -129,6 +123,8 @@ export async function release(
       )
       .for("update");
     if (!previous) return undefined;
+    // The trail tells the student's release from the sweeper's completion.
+    await actingAs(tx, { action: "released", actorUserId: userId });
     const [released] = await tx
       .update(reservations)
       .set({
@@ -139,18 +135,11 @@ export async function release(
       .where(and(eq(reservations.id, id), eq(reservations.status, "CHECKED_IN")))
       .returning();
     if (released) {
-      await seatFreed(
-        tx,
-        {
-          seatId: released.seatId,
-          holder: released.userId,
-          from: released.endTime,
-          to: previous.endTime,
-          reason: "released",
-        },
-        rules,
-        effects,
-      );
+      // Only the rest of the slot, from the release on.
+      await seatFreed(tx, released, "released", rules, effects, {
+        from: released.endTime,
+        to: previous.endTime,
+      });
     }
     return released;
   });

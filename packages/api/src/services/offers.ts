@@ -1,4 +1,4 @@
-import { type Database, reservations, rowsOf, seats, waitlist } from "@dlsms/db";
+import { type Database, type Reservation, reservations, rowsOf, seats, waitlist } from "@dlsms/db";
 import { eq, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { addMinutes, MINUTE_MS } from "../time";
@@ -23,10 +23,14 @@ async function openDuring(tx: Database, branchId: number, start: Date, end: Date
   return row?.open === true;
 }
 
+/** A reservation that just ended or gave up (part of) its slot. */
+type Ended = Pick<Reservation, "seatId" | "userId" | "startTime" | "endTime">;
+
 /**
- * A seat has just become free for [from, to) — call this in the SAME transaction as the change
- * that freed it. It records the seat change (`reason`) for live listeners and caches, and the
- * earliest waiting entry that matches (this seat, or any seat of its branch
+ * `ended` has just freed its seat — for the rest of its slot, or for [from, to) when given —
+ * call this in the SAME transaction as the change that freed it. It records the seat change
+ * (`reason`, holder = the student whose reservation freed the seat) for live listeners and read
+ * models, and the earliest waiting entry that matches (this seat, or any seat of its branch
  * with the wanted amenities) and whose window overlaps gets an OFFER: a HELD reservation for
  * its window and a notification. First come, first served.
  *
@@ -37,12 +41,18 @@ async function openDuring(tx: Database, branchId: number, start: Date, end: Date
  */
 export async function seatFreed(
   tx: Database,
-  /** `holder`: the student whose reservation freed the seat. */
-  freed: { seatId: number; holder: number; from: Date; to: Date; reason: SeatChangeReason },
+  ended: Ended,
+  reason: SeatChangeReason,
   rules: BookingRules,
   effects: Effects,
+  slot: { from?: Date; to?: Date } = {},
 ): Promise<{ reservationId: number; userId: number } | null> {
-  effects.seat(freed.seatId, freed.reason, freed.holder);
+  const freed = {
+    seatId: ended.seatId,
+    from: slot.from ?? ended.startTime,
+    to: slot.to ?? ended.endTime,
+  };
+  effects.seat(freed.seatId, reason, ended.userId);
   const now = new Date();
   const from = freed.from < now ? now : freed.from;
   if (freed.to.getTime() - from.getTime() < MINUTE_MS) return null;

@@ -45,7 +45,12 @@ function selectSeats(window: Window, where: SQL | undefined, options: SeatQueryO
   const availability = options.branch ? busyInBranch(options.branch, window) : undefined;
   // A seat is available only while its branch is open throughout the window (opening hours).
   const available = sql`(open_branch.open and ${availability?.available ?? seatFreeDuring(window.from, window.to)})`;
-  const filters = [where, options.availableOnly ? available : undefined].filter((f) => f !== undefined);
+  // A retired seat is out of the catalogue: no listing or lookup shows it (its row stays for history).
+  const filters = [
+    sql`${seats.status} <> 'RETIRED'`,
+    where,
+    options.availableOnly ? available : undefined,
+  ].filter((f) => f !== undefined);
   return sql`select ${seats.id} as "id", ${seats.code} as "code", ${branches.name} as "branch",
       ${seats.area} as "area", ${seats.hasPower} as "hasPower", ${seats.hasMonitor} as "hasMonitor",
       ${seats.status} as "status", ${available} as "available"

@@ -74,12 +74,7 @@ export async function runSweep(
           endTime: row.endTime.toISOString(),
         }),
       );
-      await seatFreed(
-        tx,
-        { seatId: row.seatId, holder: row.userId, from: now, to: row.endTime, reason: "no_show" },
-        rules,
-        effects,
-      );
+      await seatFreed(tx, row, "no_show", rules, effects, { from: now });
     });
   }
 

@@ -1,6 +1,6 @@
 import { branches, type Database, reservations, seats, type WaitlistEntry, waitlist } from "@dlsms/db";
 import type { JoinWaitlistInput } from "@dlsms/validators";
-import { and, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, lte, ne, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { NotFound, RuleViolation } from "../errors";
 import { parseLibraryTime } from "../time";
@@ -33,7 +33,12 @@ export async function joinWaitlist(
   let seatId: number | null = null;
   let branchId: number | null = null;
   if (input.seatId !== undefined) {
-    const [seat] = await db.select({ id: seats.id }).from(seats).where(eq(seats.id, input.seatId)).limit(1);
+    // A retired seat is out of the catalogue: there is nothing to wait for.
+    const [seat] = await db
+      .select({ id: seats.id })
+      .from(seats)
+      .where(and(eq(seats.id, input.seatId), ne(seats.status, "RETIRED")))
+      .limit(1);
     if (!seat) throw new NotFound(`Seat ${input.seatId} does not exist`);
     seatId = seat.id;
   } else if (input.branch !== undefined) {
@@ -50,6 +55,16 @@ export async function joinWaitlist(
 
   return db.transaction(async (tx) => {
     await tx.execute(sql`select 1 from users where id = ${userId} for no key update`);
+    if (seatId !== null) {
+      // Under a lock a retirement's FOR UPDATE waits for (and this waits for it): an entry is never
+      // added after the retirement ended the seat's waitlist (retire.service.ts).
+      const [seat] = await tx
+        .select({ status: seats.status })
+        .from(seats)
+        .where(eq(seats.id, seatId))
+        .for("key share");
+      if (seat?.status === "RETIRED") throw new NotFound(`Seat ${seatId} does not exist`);
+    }
     const [open] = await tx
       .select({ n: sql<number>`count(*)::int` })
       .from(waitlist)
@@ -179,18 +194,7 @@ export async function endOffer(
     .update(waitlist)
     .set({ status: how })
     .where(and(eq(waitlist.offerReservationId, ended.id), eq(waitlist.status, "OFFERED")));
-  await seatFreed(
-    tx,
-    {
-      seatId: ended.seatId,
-      holder: ended.userId,
-      from: ended.startTime,
-      to: ended.endTime,
-      reason: how === "EXPIRED" ? "expired" : "declined",
-    },
-    rules,
-    effects,
-  );
+  await seatFreed(tx, ended, how === "EXPIRED" ? "expired" : "declined", rules, effects);
   return ended;
 }
 

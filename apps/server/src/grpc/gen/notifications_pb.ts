@@ -42,7 +42,8 @@ export type Notification = Message<"library.Notification"> & {
   id: bigint;
 
   /**
-   * OFFER, OFFER_EXPIRED, NO_SHOW, CHECK_IN_REMINDER, RESERVATION_CANCELLED, SEAT_AVAILABLE
+   * OFFER, OFFER_EXPIRED, NO_SHOW, CHECK_IN_REMINDER, RESERVATION_CANCELLED, SEAT_AVAILABLE,
+   * RESERVATION_BOOKED
    *
    * @generated from field: string type = 2;
    */

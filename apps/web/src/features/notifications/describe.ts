@@ -26,6 +26,10 @@ export function describeNotification(n: Pick<AppNotification, "type" | "payload"
     }
     case "SEAT_AVAILABLE":
       return `A seat you are waiting for is available${when}.`;
+    case "RESERVATION_BOOKED": {
+      const seat = str(p.seatCode);
+      return `Library staff booked ${seat ? `seat ${seat}` : "a seat"} for you${when}.`;
+    }
     default:
       return "You have a new notification.";
   }

@@ -5,6 +5,7 @@ import { errorMessage } from "../../lib/errors";
 import { formatCountdown, formatRange } from "../../lib/time";
 import { useTRPC } from "../../lib/trpc";
 import type { Reservation } from "../../lib/types";
+import { ReservationHistory } from "../history/ReservationHistory";
 import { ConfirmCancel } from "./ConfirmCancel";
 import { downloadIcs } from "./calendar";
 import { cancelledBecause } from "./cancelReason";
@@ -107,6 +108,7 @@ export function ReservationCard({ reservation: r, now }: Props) {
           </button>
         </div>
       )}
+      <ReservationHistory reservationId={r.id} />
     </li>
   );
 }

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { Empty, ErrorState, Loading } from "../../components/States";
 import { formatRange } from "../../lib/time";
 import { useTRPC } from "../../lib/trpc";
+import { ReservationHistory } from "../history/ReservationHistory";
 import { StatusBadge } from "../reservations/StatusBadge";
 import { CancelBooking } from "./CancelBookingForm";
 import { ReservationFilters, type StaffFilters } from "./ReservationFilters";
@@ -71,6 +72,7 @@ export function StaffReservations() {
                   {r.userName} <span className="muted">({r.studentId})</span>
                 </p>
                 {CANCELLABLE.has(r.status) && <CancelBooking reservation={r} />}
+                <ReservationHistory reservationId={r.id} staff />
               </li>
             ))}
           </ul>

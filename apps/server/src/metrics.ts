@@ -1,0 +1,92 @@
+import type { ApiObserver } from "@dlsms/api";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/** Which door a request came through: labels stay few, whatever clients send. */
+export type Door = "trpc" | "rest" | "grpc" | "web" | "ops";
+
+export interface RequestLabels {
+  door: Door;
+  /** A known procedure, REST route or gRPC method; "batch" for several tRPC calls; else "other". */
+  procedure: string;
+}
+
+export interface SweepCounts {
+  [change: string]: number;
+}
+
+/**
+ * The Prometheus metrics of one server process (prom-client), served at GET /metrics. Label
+ * values come only from fixed lists (procedure names, route patterns, gRPC methods), so a client
+ * sending random paths cannot grow the registry.
+ */
+export function createMetrics(sources: { websockets: () => number; sse: () => number }) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "dlsms_" });
+  const registers = [registry];
+  const requests = new Counter({
+    name: "dlsms_http_requests_total",
+    help: "Requests answered, by door, procedure (or route, or gRPC method) and HTTP status",
+    labelNames: ["door", "procedure", "status"] as const,
+    registers,
+  });
+  const latency = new Histogram({
+    name: "dlsms_http_request_duration_seconds",
+    help: "Time from a request's arrival to its answer's last byte, by door and procedure",
+    labelNames: ["door", "procedure"] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
+  });
+  const bookings = new Counter({
+    name: "dlsms_bookings_total",
+    help: 'Booking attempts on every door by outcome: "booked", "conflict" (seat or student busy), "rule" (refused by a rule)',
+    labelNames: ["outcome"] as const,
+    registers,
+  });
+  const sweeps = new Counter({
+    name: "dlsms_sweeper_runs_total",
+    help: "Sweeper passes, by result",
+    labelNames: ["result"] as const,
+    registers,
+  });
+  const swept = new Counter({
+    name: "dlsms_sweeper_changes_total",
+    help: "What the sweeper changed (no-shows, completed, expired offers, reminders, reopened seats)",
+    labelNames: ["change"] as const,
+    registers,
+  });
+  new Gauge({
+    name: "dlsms_open_connections",
+    help: "Open live connections: tRPC WebSockets and REST server-sent event streams",
+    labelNames: ["kind"] as const,
+    registers,
+    collect() {
+      this.set({ kind: "websocket" }, sources.websockets());
+      this.set({ kind: "sse" }, sources.sse());
+    },
+  });
+  for (const outcome of ["booked", "conflict", "rule"]) bookings.inc({ outcome }, 0);
+
+  const observer: ApiObserver = {
+    bookingAttempt: (outcome) => bookings.inc({ outcome }),
+  };
+  return {
+    registry,
+    observer,
+    request(labels: RequestLabels, status: number, seconds: number, calls: readonly string[] = []) {
+      latency.observe(labels, seconds);
+      // A batch counts once per call, so each procedure's count is its calls.
+      if (calls.length > 1) for (const procedure of calls) requests.inc({ ...labels, procedure, status });
+      else requests.inc({ ...labels, status });
+    },
+    sweep(result: SweepCounts | "failed") {
+      if (result === "failed") {
+        sweeps.inc({ result: "failed" });
+        return;
+      }
+      sweeps.inc({ result: "ok" });
+      for (const [change, n] of Object.entries(result)) if (n > 0) swept.inc({ change }, n);
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

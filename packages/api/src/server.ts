@@ -1,0 +1,12 @@
+// `@dlsms/api/server`: what a server process runs beside the router (the sweeper, the health
+// check, the login limiter, the bus channels and cache keys changes are published on).
+export {
+  addressKey,
+  createLoginLimiter,
+  type LoginLimiter,
+  type LoginLimits,
+  type MakeLimiter,
+} from "./auth/limiter";
+export { checkHealth } from "./routers/health";
+export * from "./services/events";
+export { runSweep, type SweepResult } from "./services/sweeper";

@@ -1,0 +1,128 @@
+import { type Database, reservations, seats } from "@dlsms/db";
+import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import type { BookingRules } from "../config";
+import { Conflict, NotFound } from "../errors";
+import { addMinutes } from "../time";
+import { createReservation } from "./booking.service";
+import type { Effects } from "./events";
+import { checkIn } from "./lifecycle.service";
+import { checkInWindow } from "./reservation-queries";
+import { iso, type ReservationView, toReservationView } from "./views";
+
+export type ScanOutcome = "checked_in" | "booked" | "taken";
+
+export interface ScanResult {
+  outcome: ScanOutcome;
+  reservation?: ReservationView;
+  /** When "taken": when the seat is next free (the end of the bookings holding it), or null. */
+  freeFrom?: string | null;
+}
+
+const HOLDING = ["HELD", "CONFIRMED", "CHECKED_IN"] as const;
+
+/**
+ * A student scanned the QR code on a seat: check in to their booking of it, or take the free
+ * seat from now (a walk-up booking, checked in at once, every booking rule applying), or learn
+ * when it is next free. The database's exclusion constraint decides between simultaneous scans.
+ */
+export async function scanSeat(
+  db: Database,
+  userId: number,
+  seatCode: string,
+  rules: BookingRules,
+  effects: Effects,
+): Promise<ScanResult> {
+  const now = new Date();
+  const [seat] = await db
+    .select({
+      id: seats.id,
+      code: seats.code,
+      status: seats.status,
+      maintenanceUntil: seats.maintenanceUntil,
+    })
+    .from(seats)
+    .where(eq(seats.code, seatCode));
+  if (!seat || seat.status === "RETIRED") throw new NotFound(`There is no seat ${seatCode}`);
+
+  const holding = await holdingFrom(db, seat.id, now);
+
+  const own = holding.find((r) => r.userId === userId && inCheckInWindow(r, now, rules));
+  if (own?.status === "CHECKED_IN") return { outcome: "checked_in", reservation: toReservationView(own) };
+  if (own?.status === "CONFIRMED")
+    return { outcome: "checked_in", reservation: await checkIn(db, userId, own.id, rules, effects) };
+
+  const taken = (): ScanResult => ({
+    outcome: "taken",
+    freeFrom: freeAfter(holding, seatFreeFrom(seat, now)),
+  });
+  if (seat.status !== "ACTIVE") return taken();
+  const start = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+  const next = holding.find((r) => r.endTime > start)?.startTime;
+  if (next !== undefined && next <= now) return taken();
+  const longest = addMinutes(start, rules.walkupMinutes);
+  const end = next !== undefined && next < longest ? next : longest;
+  if (end.getTime() - start.getTime() < rules.minDurationMinutes * 60_000) return taken();
+
+  let booked: ReservationView;
+  try {
+    booked = await createReservation(
+      db,
+      userId,
+      { seatId: seat.id, startTime: start.toISOString(), endTime: end.toISOString() },
+      rules,
+      effects,
+    );
+  } catch (error) {
+    // Someone else's booking won the seat (another scan, a booking): say when it is free again.
+    if (error instanceof Conflict) {
+      const after = await holdingFrom(db, seat.id, now);
+      if (after[0] !== undefined && after[0].startTime < end)
+        return { outcome: "taken", freeFrom: freeAfter(after, now) };
+    }
+    throw error;
+  }
+  return { outcome: "booked", reservation: await checkIn(db, userId, booked.id, rules, effects) };
+}
+
+function inCheckInWindow(
+  r: { startTime: Date; endTime: Date; status: string },
+  now: Date,
+  rules: BookingRules,
+): boolean {
+  if (r.status === "CHECKED_IN") return r.startTime <= now && now < r.endTime;
+  const { opensAt, closesAt } = checkInWindow(r, rules);
+  return opensAt <= now && now <= closesAt;
+}
+
+/** A seat under maintenance is free again when its closure ends (if it has an end). */
+function seatFreeFrom(seat: { status: string; maintenanceUntil: Date | null }, now: Date): Date | null {
+  if (seat.status === "ACTIVE") return now;
+  return seat.maintenanceUntil && seat.maintenanceUntil > now ? seat.maintenanceUntil : null;
+}
+
+/** The first moment from `from` on that no booking (in start order) holds the seat. */
+function freeAfter(holding: { startTime: Date; endTime: Date }[], from: Date | null): string | null {
+  if (from === null) return null;
+  let cursor = from;
+  for (const r of holding) {
+    if (r.startTime > cursor) break;
+    if (r.endTime > cursor) cursor = r.endTime;
+  }
+  return iso(cursor);
+}
+
+/** The seat's bookings that still hold it after `from`, in start order. */
+function holdingFrom(db: Database, seatId: number, from: Date) {
+  return db
+    .select()
+    .from(reservations)
+    .where(
+      and(
+        eq(reservations.seatId, seatId),
+        inArray(reservations.status, [...HOLDING]),
+        gt(reservations.endTime, from),
+      ),
+    )
+    .orderBy(asc(reservations.startTime))
+    .limit(50);
+}
