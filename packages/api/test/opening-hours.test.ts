@@ -285,6 +285,13 @@ describe("closures", () => {
       );
       expect(String((note?.payload as { reason?: string } | undefined)?.reason)).toContain("Staff training");
     }
+    // The audit trail names the staff member and the reason for each cancellation.
+    const history = await staff.admin.history({ reservationId: booked[0]?.id as number });
+    expect(history.at(-1)).toMatchObject({
+      action: "staff_cancelled",
+      actor: { role: "admin" },
+      reason: expect.stringContaining("Staff training"),
+    });
     const [kept] = await api.database.db.select().from(reservations).where(eq(reservations.id, friday.id));
     expect(kept?.status).toBe("CONFIRMED");
     const student = await api.as(7);

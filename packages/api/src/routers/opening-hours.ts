@@ -9,14 +9,16 @@ export const openingHoursProcedures = {
   setOpeningHours: adminProcedure
     .input(setOpeningHoursInput)
     .mutation(({ ctx, input }) =>
-      withEffects(ctx, (effects) => hours.setOpeningHours(ctx.db, input, effects)),
+      withEffects(ctx, (effects) => hours.setOpeningHours(ctx.db, input, effects, ctx.user.id)),
     ),
   addClosure: adminProcedure
     .input(addClosureInput)
     .mutation(({ ctx, input }) =>
-      withEffects(ctx, (effects) => hours.addClosure(ctx.db, input, ctx.config.rules, effects)),
+      withEffects(ctx, (effects) => hours.addClosure(ctx.db, input, ctx.config.rules, effects, ctx.user.id)),
     ),
   removeClosure: adminProcedure
     .input(removeClosureInput)
-    .mutation(({ ctx, input }) => withEffects(ctx, (effects) => hours.removeClosure(ctx.db, input, effects))),
+    .mutation(({ ctx, input }) =>
+      withEffects(ctx, (effects) => hours.removeClosure(ctx.db, input, effects, ctx.user.id)),
+    ),
 } satisfies TRPCRouterRecord;

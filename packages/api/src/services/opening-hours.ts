@@ -13,6 +13,7 @@ import { and, asc, eq, gt, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { DateTime } from "luxon";
 import type { BookingRules } from "../config";
 import { Conflict, NotFound, OutsideOpeningHours, RuleViolation } from "../errors";
+import { actingAs, recordChange } from "./audit";
 import { pgTime } from "./availability";
 import type { Effects } from "./events";
 import { createNotification } from "./notifications.service";
@@ -183,6 +184,8 @@ export async function setOpeningHours(
   db: Database,
   input: SetOpeningHoursInput,
   effects: Effects,
+  /** The staff member, named in the audit trail. */
+  staffUserId: number,
 ): Promise<OpeningHoursView> {
   const week = checkWeek(input.hours);
   const branch = await scheduleNamed(db, input.branch);
@@ -195,6 +198,13 @@ export async function setOpeningHours(
         .values(week.map((s: Stretch) => ({ branchId: branch.branchId, ...s })));
     }
     await tx.update(branches).set({ hoursSet: true }).where(eq(branches.id, branch.branchId));
+    await recordChange(tx, {
+      entityType: "branch",
+      entityId: branch.branchId,
+      action: "hours_set",
+      actorUserId: staffUserId,
+      details: { openingHours: week.map(toOpeningStretch) },
+    });
   });
   // Listings of the branch (its seats' availability, branches.list) depend on its hours.
   await announceBranch(db, branch.branchId, effects);
@@ -230,6 +240,8 @@ export async function addClosure(
   input: AddClosureInput,
   rules: BookingRules,
   effects: Effects,
+  /** The staff member: named in the audit trail, for the closure and each booking cancelled. */
+  staffUserId: number,
 ): Promise<ClosureResult> {
   const zone = rules.libraryTimezone;
   const day = localDay(input.date, zone);
@@ -249,6 +261,18 @@ export async function addClosure(
       );
     }
     await announceBranch(tx, branch.branchId, effects);
+    await recordChange(tx, {
+      entityType: "branch",
+      entityId: branch.branchId,
+      action: "closure_added",
+      actorUserId: staffUserId,
+      reason: input.reason,
+      details: { date: input.date },
+    });
+    const dayText = DateTime.fromJSDate(day.from, { zone }).setLocale("en-GB").toFormat("cccc d LLLL");
+    const told = `${branch.name} is closed on ${dayText}: ${input.reason}`;
+    // The audit trail records each cancellation as the staff member's, with the reason told.
+    await actingAs(tx, { action: "staff_cancelled", actorUserId: staffUserId, reason: told });
     const cancelled = await tx
       .update(reservations)
       .set({ status: "CANCELLED", expiresAt: null })
@@ -276,8 +300,6 @@ export async function addClosure(
           ),
         );
     }
-    const dayText = DateTime.fromJSDate(day.from, { zone }).setLocale("en-GB").toFormat("cccc d LLLL");
-    const told = `${branch.name} is closed on ${dayText}: ${input.reason}`;
     for (const r of cancelled) {
       effects.seat(r.seatId, "cancelled", r.userId).notify(
         await createNotification(tx, r.userId, "RESERVATION_CANCELLED", {
@@ -300,6 +322,8 @@ export async function removeClosure(
   db: Database,
   input: RemoveClosureInput,
   effects: Effects,
+  /** The staff member, named in the audit trail. */
+  staffUserId: number,
 ): Promise<{ branch: string; date: string; removed: true }> {
   const branch = await scheduleNamed(db, input.branch);
   await db.transaction(async (tx) => {
@@ -309,6 +333,13 @@ export async function removeClosure(
       .where(and(eq(branchClosures.branchId, branch.branchId), eq(branchClosures.date, input.date)))
       .returning();
     if (removed.length === 0) throw new NotFound(`${branch.name} has no closure on ${input.date}`);
+    await recordChange(tx, {
+      entityType: "branch",
+      entityId: branch.branchId,
+      action: "closure_removed",
+      actorUserId: staffUserId,
+      details: { date: input.date },
+    });
   });
   await announceBranch(db, branch.branchId, effects);
   return { branch: branch.name, date: input.date, removed: true };
