@@ -33,6 +33,11 @@ export class RuleViolation extends DomainError {
     super("BAD_REQUEST", message);
   }
 }
+/**
+ * The window is not wholly inside its branch's opening hours (or falls on a closure): the message
+ * states that day's hours or the closure's reason. gRPC answers it FAILED_PRECONDITION.
+ */
+export class OutsideOpeningHours extends RuleViolation {}
 export class NotFound extends DomainError {
   constructor(message: string) {
     super("NOT_FOUND", message);

@@ -55,6 +55,7 @@ describe("book_seats", () => {
       ...window,
       now,
       maxUpcoming: 3,
+      zone: "UTC",
     });
     // Shuffled on purpose: the batch must order them itself.
     const attempts: BookingAttempt[] = [
@@ -193,6 +194,7 @@ describe("bookings that arrive together", () => {
           end: dayAt(11 + i, 9),
           now,
           maxUpcoming: 3,
+          zone: "UTC",
         }),
       ),
     );
@@ -218,6 +220,7 @@ describe("bookings that arrive together", () => {
         end: new Date(start + 30 * MINUTE),
         now,
         maxUpcoming: 1_000,
+        zone: "UTC",
       });
       const answers = await Promise.all(
         [attempt(1, x), attempt(2, y), attempt(3, y), attempt(4, x)].map((a) => statements.attempt(a)),
@@ -246,6 +249,7 @@ describe("bookings that arrive together", () => {
         end: new Date(start + offset + 30 * MINUTE),
         now,
         maxUpcoming: 1_000,
+        zone: "UTC",
       });
       const answers = await Promise.all(
         [attempt(5, 28, 0), attempt(6, 29, 0), attempt(6, 28, HOUR), attempt(5, 29, HOUR)].map((a) =>

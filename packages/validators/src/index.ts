@@ -2,6 +2,7 @@ export * from "./admin";
 export * from "./auth";
 export * from "./common";
 export * from "./desk";
+export * from "./hours";
 export * from "./notifications";
 export * from "./reports";
 export * from "./reservations";

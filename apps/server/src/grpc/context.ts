@@ -5,9 +5,11 @@ import {
   createCaller,
   createContextInner,
   DomainError,
+  OutsideOpeningHours,
   resolveUser,
   type SessionUser,
 } from "@dlsms/api";
+import { TRPCError } from "@trpc/server";
 import type { Logger } from "../logger";
 import { type Failure, toFailure } from "../rest/failure";
 
@@ -97,10 +99,14 @@ export function toConnectError(
     );
   }
   let code = CODES[failure.code] ?? Code.Internal;
+  // A booking outside opening hours is a precondition of the branch, not a malformed request.
+  if (causeOf(error) instanceof OutsideOpeningHours) code = Code.FailedPrecondition;
   if (code === Code.InvalidArgument && options.preconditions && !failure.validation)
     code = Code.FailedPrecondition;
   return new ConnectError(failure.message, code);
 }
+
+const causeOf = (error: unknown): unknown => (error instanceof TRPCError ? error.cause : error);
 
 /** Wraps a handler so every failure is mapped once, here. */
 export function guard<I, O>(

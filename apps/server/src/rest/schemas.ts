@@ -67,6 +67,20 @@ export const Branch = z
     power_seats: z.number().int(),
     monitor_seats: z.number().int(),
     available_now: z.number().int(),
+    opening_hours: z
+      .array(
+        z.object({
+          day: z.number().int().openapi({ description: "ISO weekday: 1 Monday … 7 Sunday", example: 1 }),
+          open: z.string().openapi({ example: "08:00" }),
+          close: z.string().openapi({ example: "20:00" }),
+        }),
+      )
+      .nullable()
+      .openapi({ description: "The week as set, in the library's time zone; null: open around the clock" }),
+    closures: z
+      .array(z.object({ date: z.string().openapi({ example: "2026-12-25" }), reason: z.string() }))
+      .openapi({ description: "Closed days from today on" }),
+    open_now: z.boolean(),
   })
   .openapi("Branch");
 
@@ -136,6 +150,9 @@ export function toBranch(b: BranchView): z.infer<typeof Branch> {
     power_seats: b.powerSeats,
     monitor_seats: b.monitorSeats,
     available_now: b.availableNow,
+    opening_hours: b.openingHours,
+    closures: b.closures,
+    open_now: b.openNow,
   };
 }
 

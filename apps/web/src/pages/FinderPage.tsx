@@ -7,6 +7,8 @@ import { LiveSeats } from "../features/finder/LiveSeats";
 import { SeatDetail } from "../features/finder/SeatDetail";
 import { Legend, SeatMap } from "../features/finder/SeatMap";
 import { WindowPicker } from "../features/finder/WindowPicker";
+import { BranchHours, ClosedBranches } from "../features/hours/BranchHours";
+import { closedReason } from "../features/hours/openHours";
 import { JoinWaitlistButton } from "../features/waitlist/JoinWaitlistButton";
 import { formatRange } from "../lib/time";
 import { useTRPC } from "../lib/trpc";
@@ -46,6 +48,9 @@ export function FinderPage() {
     [seats.data, filters, myIds],
   );
   const selected = seats.data?.find((s) => s.id === selectedSeat) ?? null;
+  // A window outside the chosen branch's hours offers no seat: say why instead of a grid of "Busy".
+  const branchInfo = branches.data?.find((b) => b.name === filters.branch);
+  const closed = branchInfo && range ? closedReason(branchInfo, range.startTime, range.endTime) : null;
 
   return (
     <>
@@ -54,6 +59,8 @@ export function FinderPage() {
         <WindowPicker />
         <FilterBar branches={(branches.data ?? []).map((b) => b.name)} areas={areas} />
       </div>
+      {branchInfo && <BranchHours branch={branchInfo} />}
+      {!filters.branch && range && <ClosedBranches branches={branches.data ?? []} window={range} />}
       <LiveSeats branch={filters.branch} />
       <section aria-labelledby="map-title" className="map-section">
         <div className="map-head">
@@ -72,7 +79,11 @@ export function FinderPage() {
               No seats shown: this window cannot be booked. Change the date or times above.
             </p>
           </Empty>
-        ) : !range ? null : seats.isPending ? (
+        ) : !range ? null : closed ? (
+          <Empty>
+            <p className="closed-notice">{closed}</p>
+          </Empty>
+        ) : seats.isPending ? (
           <Loading label="Loading seats…" />
         ) : seats.isError ? (
           <ErrorState error={seats.error} retry={() => seats.refetch()} />
@@ -95,7 +106,7 @@ export function FinderPage() {
           />
         )}
       </section>
-      {selected && range && (
+      {selected && range && !closed && (
         <SeatDetail
           key="detail"
           seat={selected}

@@ -2,6 +2,7 @@ import { useEffect } from "react";
 import { Link } from "wouter";
 import { CatalogueEditor } from "../features/catalogue/CatalogueEditor";
 import { StaffDesk } from "../features/desk/StaffDesk";
+import { HoursEditor } from "../features/hours/HoursEditor";
 import { Reports } from "../features/reports/Reports";
 import { SeatMaintenance } from "../features/staff/SeatMaintenance";
 import { StaffReservations } from "../features/staff/StaffReservations";
@@ -36,6 +37,7 @@ export function StaffPage() {
       <SeatMaintenance />
       <Reports />
       <CatalogueEditor />
+      <HoursEditor />
     </>
   );
 }

@@ -4,6 +4,8 @@ import type { SeatsListInput } from "@dlsms/validators";
 import { sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { CATALOG_VERSION_KEY } from "../services/events";
+import { loadSchedules } from "../services/opening-hours";
+import { type BranchSchedule, isOpenDuring } from "../services/opening-hours-rules";
 import { listSeats, resolveWindow } from "../services/seats.service";
 import type { SeatView } from "../services/views";
 import { busyIndexServes, busySeatIds, busySeatIdsFromDatabase } from "./branch-occupancy";
@@ -19,7 +21,8 @@ import { perCache, VersionedCopies, versionReader } from "./versioned-copies";
  * the seats come from this process's copy of the branch's catalogue. Other listings (no branch)
  * stay one SQL statement (listSeats), and a test checks both forms give the same listing.
  *
- * The catalogue (codes, areas, amenities, statuses) is a versioned copy under the catalog
+ * The catalogue (codes, areas, amenities, statuses, and the branch's opening hours and
+ * closures) is a versioned copy under the catalog
  * version (docs/read-models.md). A copy confirmed that way is also noted as fresh for the seats
  * version the load was made for, and later loads for that same seats version skip the catalog
  * read (branchCatalogue says why that is safe).
@@ -39,7 +42,10 @@ export async function listSeatsFromCatalogue(
       ? busySeatIdsFromDatabase(deps.db, input.branch, window)
       : busySeatIds(deps, input.branch, window, version),
   ]);
-  return listingOf(catalogue, busy, input);
+  // Outside the branch's opening hours no seat is available (its schedule is part of the catalogue).
+  const open =
+    !catalogue.schedule || isOpenDuring(catalogue.schedule, window.from, window.to, rules.libraryTimezone);
+  return listingOf(catalogue, open ? busy : catalogue.indexOfSeat.keys(), input);
 }
 
 // A seat's place in a listing: left out by a filter, listed free, or listed taken.
@@ -53,7 +59,7 @@ const TAKEN = 2;
  * first, then added a stretch of neighbours at a time, because a Set lookup and an array push
  * per seat were a large share of making a listing (see docs/performance-log.md).
  */
-function listingOf(catalogue: Catalogue, busy: ReadonlySet<number>, input: SeatsListInput): SeatView[] {
+function listingOf(catalogue: Catalogue, busy: Iterable<number>, input: SeatsListInput): SeatView[] {
   const { seats, free, taken, indexOfSeat, unbooked } = catalogue;
   const marks = unbooked.slice();
   for (const seatId of busy) {
@@ -104,6 +110,8 @@ interface Catalogue {
   indexOfSeat: Map<number, number>;
   /** Each seat's mark when nothing is booked: FREE when ACTIVE, else TAKEN (maintenance). */
   unbooked: Uint8Array;
+  /** The branch's opening hours and closures (undefined: no such branch). */
+  schedule: BranchSchedule | undefined;
 }
 
 /** A copy's value: the catalogue, and the last seats version a catalog read confirmed it for. */
@@ -154,6 +162,7 @@ async function branchCatalogue(
 }
 
 async function loadCatalogue(db: Database, branch: string): Promise<Catalogue> {
+  const [schedule] = await loadSchedules(db, { name: branch });
   const seats = rowsOf<CatalogueSeat>(
     await db.execute(sql`select s.id, s.code, b.name as "branch", s.area, s.has_power as "hasPower",
         s.has_monitor as "hasMonitor", s.status
@@ -169,5 +178,6 @@ async function loadCatalogue(db: Database, branch: string): Promise<Catalogue> {
     taken: prerenderedSequence(seats.map((seat): SeatView => ({ ...seat, available: false }))),
     indexOfSeat: new Map(seats.map((seat, i) => [seat.id, i])),
     unbooked: Uint8Array.from(seats, (seat) => (seat.status === "ACTIVE" ? FREE : TAKEN)),
+    schedule,
   };
 }

@@ -39,7 +39,7 @@ export const listingReads = {
   }),
   branches: (deps: ReadDeps): ListingRead<Awaited<ReturnType<typeof listBranches>>> => ({
     key: BRANCHES_LISTING_KEY,
-    load: () => listBranches(deps.db),
+    load: () => listBranches(deps.db, deps.config.rules),
   }),
 };
 

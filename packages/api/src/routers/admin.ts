@@ -18,11 +18,13 @@ import { runSweep } from "../services/sweeper";
 import { adminProcedure } from "../trpc";
 import { catalogueProcedures } from "./catalogue";
 import { deskProcedures } from "./desk";
+import { openingHoursProcedures } from "./opening-hours";
 import { reportsProcedures } from "./reports";
 
 /** Library staff (role admin): catalogue, maintenance, every reservation, statistics. */
 export const adminRouter = {
   ...deskProcedures,
+  ...openingHoursProcedures,
   reservations: adminProcedure
     .input(adminReservationsInput)
     .query(({ ctx, input }) =>

@@ -10,6 +10,8 @@ export interface BookingAttempt {
   end: Date;
   now: Date;
   maxUpcoming: number;
+  /** The library's zone, in which the branch's opening hours are wall times. */
+  zone: string;
 }
 
 /** book_seat's row: the reservation's wire columns when inserted (else nulls), and why not. */
@@ -24,6 +26,8 @@ export interface AttemptRow extends Omit<ReservationView, "id"> {
   ownCode: string | null;
   /** An active reservation visibly holds the seat during the request. */
   seatTaken: boolean | null;
+  /** The window is not wholly inside the seat's branch's opening hours (drizzle/0009). */
+  closed: boolean | null;
 }
 
 export interface BatchLimits {
@@ -152,7 +156,7 @@ const iso = (d: Date) => d.toISOString();
 export async function bookAlone(db: Database, a: BookingAttempt): Promise<AttemptRow> {
   const [row] = rowsOf<AttemptRow>(
     await db.execute(
-      sql`select * from book_seat(${a.userId}::int, ${a.seatId}::int, ${iso(a.start)}::timestamptz, ${iso(a.end)}::timestamptz, ${iso(a.now)}::timestamptz, ${a.maxUpcoming}::int)`,
+      sql`select * from book_seat(${a.userId}::int, ${a.seatId}::int, ${iso(a.start)}::timestamptz, ${iso(a.end)}::timestamptz, ${iso(a.now)}::timestamptz, ${a.maxUpcoming}::int, ${a.zone}::text)`,
     ),
   );
   if (!row) throw new Error("the booking statement returned no row");
@@ -168,6 +172,13 @@ function arrayParam(values: (number | string)[], type: "int" | "timestamptz"): S
   return type === "int" ? sql`${literal}::int[]` : sql`${literal}::timestamptz[]`;
 }
 
+/** The batch's one zone: every attempt of a process has its library's zone. */
+function zoneOf(attempts: BookingAttempt[]): string {
+  const zone = attempts[0]?.zone ?? "UTC";
+  if (attempts.some((a) => a.zone !== zone)) throw new Error("a booking batch mixes library time zones");
+  return zone;
+}
+
 /** `book_seats`: the attempts in one statement; each row names its attempt (1-based). */
 export async function bookTogether(db: Database, attempts: BookingAttempt[]): Promise<BatchRow[]> {
   const ints = (pick: (a: BookingAttempt) => number) => arrayParam(attempts.map(pick), "int");
@@ -178,7 +189,7 @@ export async function bookTogether(db: Database, attempts: BookingAttempt[]): Pr
     );
   return rowsOf<BatchRow>(
     await db.execute(
-      sql`select * from book_seats(${ints((a) => a.userId)}, ${ints((a) => a.seatId)}, ${times((a) => a.start)}, ${times((a) => a.end)}, ${times((a) => a.now)}, ${ints((a) => a.maxUpcoming)})`,
+      sql`select * from book_seats(${ints((a) => a.userId)}, ${ints((a) => a.seatId)}, ${times((a) => a.start)}, ${times((a) => a.end)}, ${times((a) => a.now)}, ${ints((a) => a.maxUpcoming)}, ${zoneOf(attempts)}::text)`,
     ),
   );
 }

@@ -8,6 +8,7 @@ import { addMinutes, formatForPeople, parseLibraryTime } from "../time";
 import { activeOverlapping } from "./availability";
 import { type AttemptRow, bookingStatements } from "./booking-batches";
 import type { Effects } from "./events";
+import { closedRefusal } from "./opening-hours";
 import type { ReservationView } from "./views";
 
 /** The booking rules that need no database: each violation says what to change. */
@@ -82,6 +83,7 @@ export async function createReservation(
     end,
     now,
     maxUpcoming: rules.maxUpcomingReservations,
+    zone,
   });
   if (r.id !== null) {
     effects.seat(r.seatId, "booked", r.userId);
@@ -92,6 +94,7 @@ export async function createReservation(
   if (r.seatStatus !== "ACTIVE") {
     throw new RuleViolation(`Seat ${r.seatCode} is under maintenance and cannot be booked right now`);
   }
+  if (r.closed) throw await closedRefusal(db, input.seatId, start, end, rules);
   if (r.upcoming >= rules.maxUpcomingReservations) {
     throw new RuleViolation(
       `You already have ${rules.maxUpcomingReservations} upcoming reservations, the most allowed. Cancel one to book another.`,

@@ -5,6 +5,7 @@ import { addMinutes, MINUTE_MS } from "../time";
 import { pgTime } from "./availability";
 import type { Effects, SeatChangeReason } from "./events";
 import { createNotification } from "./notifications.service";
+import { openDuringSql, tryLockBranchHoursShared } from "./opening-hours";
 
 interface Candidate {
   id: number;
@@ -14,6 +15,13 @@ interface Candidate {
 }
 
 const CANDIDATES_PER_FREED_SLOT = 25;
+
+async function openDuring(tx: Database, branchId: number, start: Date, end: Date, zone: string) {
+  const [row] = rowsOf<{ open: boolean }>(
+    await tx.execute(sql`select ${openDuringSql(sql`${branchId}::int`, start, end, zone)} as "open"`),
+  );
+  return row?.open === true;
+}
 
 /** A reservation that just ended or gave up (part of) its slot. */
 type Ended = Pick<Reservation, "seatId" | "userId" | "startTime" | "endTime">;
@@ -61,6 +69,10 @@ export async function seatFreed(
     .where(eq(seats.id, freed.seatId))
     .limit(1);
   if (seat?.status !== "ACTIVE") return null;
+  // An offer is a booking made for the waiter: only for a window the branch is open throughout,
+  // checked under the branch's shared hours lock as book_seat does (drizzle/0009).
+  if (!(await tryLockBranchHoursShared(tx, seat.branchId))) return null;
+  const zone = rules.libraryTimezone;
 
   const result = await tx.execute(sql`
     select w.id, w.user_id as "userId", w.desired_start as "desiredStart", w.desired_end as "desiredEnd"
@@ -81,6 +93,7 @@ export async function seatFreed(
     const desiredStart = new Date(c.desiredStart);
     const start = desiredStart < now ? now : desiredStart;
     const end = new Date(c.desiredEnd);
+    if (!(await openDuring(tx, seat.branchId, start, end, zone))) continue;
     const expiresAt = addMinutes(now, rules.offerMinutes);
     const [held] = await tx
       .insert(reservations)

@@ -5,6 +5,7 @@ import type { BookingRules } from "../config";
 import { NotFound, RuleViolation } from "../errors";
 import { addMinutes, libraryDay, parseLibraryTime } from "../time";
 import { activeOverlapping, pgTime, seatFreeDuring } from "./availability";
+import { openDuringSql } from "./opening-hours";
 import { ACTIVE_SQL } from "./reservation-queries";
 import { type BusyInterval, iso, type SeatView } from "./views";
 
@@ -40,9 +41,10 @@ export function resolveWindow(
  * `db.execute`, so rows go out as they come back: drizzle's per-cell result mapping costs CPU
  * for every cell of every row of a listing (see docs/performance-log.md).
  */
-function selectSeats(window: Window, where: SQL | undefined, options: SeatQueryOptions = {}): SQL {
+function selectSeats(window: Window, where: SQL | undefined, options: SeatQueryOptions): SQL {
   const availability = options.branch ? busyInBranch(options.branch, window) : undefined;
-  const available = availability?.available ?? seatFreeDuring(window.from, window.to);
+  // A seat is available only while its branch is open throughout the window (opening hours).
+  const available = sql`(open_branch.open and ${availability?.available ?? seatFreeDuring(window.from, window.to)})`;
   // A retired seat is out of the catalogue: no listing or lookup shows it (its row stays for history).
   const filters = [
     sql`${seats.status} <> 'RETIRED'`,
@@ -53,12 +55,17 @@ function selectSeats(window: Window, where: SQL | undefined, options: SeatQueryO
       ${seats.area} as "area", ${seats.hasPower} as "hasPower", ${seats.hasMonitor} as "hasMonitor",
       ${seats.status} as "status", ${available} as "available"
     from ${seats} inner join ${branches} on ${eq(branches.id, seats.branchId)}
+    inner join (select b.id, ${openDuringSql(sql`b.id`, window.from, window.to, options.zone)} as open
+      from ${branches} b${options.branch === undefined ? sql`` : sql` where b.name = ${options.branch}`}) open_branch
+      on open_branch.id = ${seats.branchId}
     ${availability?.join ?? sql``}
     ${filters.length > 0 ? sql`where ${and(...filters)}` : sql``}
     order by ${seats.id}${options.limit === undefined ? sql`` : sql` limit ${options.limit}`}`;
 }
 
 interface SeatQueryOptions {
+  /** The library's zone, in which opening hours are wall times. */
+  zone: string;
   /** Listing one branch: availability from that branch's reservations in start order. */
   branch?: string;
   availableOnly?: boolean;
@@ -100,14 +107,17 @@ export async function listSeats(
   if (input.hasPower !== undefined) filters.push(eq(seats.hasPower, input.hasPower));
   if (input.hasMonitor !== undefined) filters.push(eq(seats.hasMonitor, input.hasMonitor));
   const query = selectSeats(window, and(...filters), {
+    zone: rules.libraryTimezone,
     branch: input.branch,
     availableOnly: input.availableOnly,
   });
   return rowsOf<SeatView>(await db.execute(query));
 }
 
-export async function findSeat(db: Database, id: number, window: Window): Promise<SeatView> {
-  const [seat] = rowsOf<SeatView>(await db.execute(selectSeats(window, eq(seats.id, id), { limit: 1 })));
+export async function findSeat(db: Database, id: number, window: Window, zone: string): Promise<SeatView> {
+  const [seat] = rowsOf<SeatView>(
+    await db.execute(selectSeats(window, eq(seats.id, id), { zone, limit: 1 })),
+  );
   if (!seat) throw new NotFound(`Seat ${id} does not exist`);
   return seat;
 }
@@ -138,7 +148,7 @@ export async function busyIntervals(
 /** A seat, its availability now → +1 h, and the busy intervals of today (library time). */
 export async function getSeat(db: Database, id: number, viewerId: number, rules: BookingRules) {
   const now = new Date();
-  const seat = await findSeat(db, id, { from: now, to: addMinutes(now, 60) });
+  const seat = await findSeat(db, id, { from: now, to: addMinutes(now, 60) }, rules.libraryTimezone);
   const day = libraryDay(now, rules.libraryTimezone);
   return {
     ...seat,
@@ -154,7 +164,7 @@ export async function seatAvailability(
   rules: BookingRules,
 ) {
   const window = resolveWindow(input.from, input.to, rules, ["from", "to"]);
-  const seat = await findSeat(db, input.seatId, window);
+  const seat = await findSeat(db, input.seatId, window, rules.libraryTimezone);
   return {
     seatId: seat.id,
     from: iso(window.from),

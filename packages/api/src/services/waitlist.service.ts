@@ -6,6 +6,7 @@ import { NotFound, RuleViolation } from "../errors";
 import { parseLibraryTime } from "../time";
 import type { Effects } from "./events";
 import { seatFreed } from "./offers";
+import { assertOpenForWaitlist } from "./opening-hours";
 import { iso, type ReservationView, toReservationView, type WaitlistEntryView } from "./views";
 
 const MAX_OPEN_ENTRIES_PER_USER = 10;
@@ -49,6 +50,8 @@ export async function joinWaitlist(
     if (!branch) throw new NotFound(`There is no branch called "${input.branch}"`);
     branchId = branch.id;
   }
+  // Waiting for a slot the branch is closed for could never end in an offer (offers.ts checks too).
+  await assertOpenForWaitlist(db, { seatId, branchId }, desiredStart, desiredEnd, rules);
 
   return db.transaction(async (tx) => {
     await tx.execute(sql`select 1 from users where id = ${userId} for no key update`);

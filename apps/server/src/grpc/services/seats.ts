@@ -74,6 +74,10 @@ export function registerSeatService(router: ConnectRouter, { deps, logger }: Grp
             totalSeats: b.seatCount,
             powerSeats: b.powerSeats,
             monitorSeats: b.monitorSeats,
+            hoursSet: b.openingHours !== null,
+            openingHours: b.openingHours ?? [],
+            closures: b.closures,
+            openNow: b.openNow,
           }),
         ),
       });
