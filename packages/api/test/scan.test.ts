@@ -115,4 +115,25 @@ describe("scan to sit: reservations.scan({ seatCode })", () => {
     expect(taken).toHaveLength(19);
     for (const r of taken) expect(r.freeFrom).toBe(booked[0]?.reservation?.endTime);
   });
+
+  it("a walk-up ends at the branch's closing time, and a closed branch refuses with its hours", async () => {
+    const staff = await api.as(11);
+    const { branch } = await api.anonymous.seats.label({ id: 27 });
+    const now = new Date();
+    const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    const closeMinute = Math.min(1440, Math.floor((now.getTime() - midnight) / MINUTE) + 30);
+    const close = `${String(Math.floor(closeMinute / 60)).padStart(2, "0")}:${String(closeMinute % 60).padStart(2, "0")}`;
+    const day = now.getUTCDay() === 0 ? 7 : now.getUTCDay();
+    await staff.admin.setOpeningHours({ branch, hours: [{ day, open: "00:00", close }] });
+    const result = await (await api.as(10)).reservations.scan({ seatCode: await codeOf(27) });
+    expect(result.outcome).toBe("booked");
+    expect(result.reservation?.endTime).toBe(new Date(midnight + closeMinute * MINUTE).toISOString());
+
+    await staff.admin.setOpeningHours({ branch, hours: [] });
+    await expectTRPCError(
+      (await api.as(10)).reservations.scan({ seatCode: await codeOf(28) }),
+      "BAD_REQUEST",
+      /closed/,
+    );
+  });
 });

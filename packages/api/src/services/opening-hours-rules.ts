@@ -127,6 +127,17 @@ function firstClosedInstant(
   return cursor >= end.getTime() ? undefined : cursor;
 }
 
+/** When the branch closes within [start, end) (its closing time for a stay from `start`), if it does. */
+export function closesWithin(
+  schedule: BranchSchedule,
+  start: Date,
+  end: Date,
+  zone: string,
+): Date | undefined {
+  const at = firstClosedInstant(schedule, start, end, zone);
+  return at === undefined ? undefined : new Date(at);
+}
+
 /** Is the branch open throughout [start, end) (library zone, DST-correct)? */
 export function isOpenDuring(schedule: BranchSchedule, start: Date, end: Date, zone: string): boolean {
   return firstClosedInstant(schedule, start, end, zone) === undefined;

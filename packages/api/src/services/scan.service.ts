@@ -6,6 +6,8 @@ import { addMinutes } from "../time";
 import { createReservation } from "./booking.service";
 import type { Effects } from "./events";
 import { checkIn } from "./lifecycle.service";
+import { assertOpen, loadSchedules } from "./opening-hours";
+import { closesWithin } from "./opening-hours-rules";
 import { checkInWindow } from "./reservation-queries";
 import { iso, type ReservationView, toReservationView } from "./views";
 
@@ -39,6 +41,7 @@ export async function scanSeat(
     .select({
       id: seats.id,
       code: seats.code,
+      branchId: seats.branchId,
       status: seats.status,
       maintenanceUntil: seats.maintenanceUntil,
     })
@@ -69,7 +72,14 @@ export async function scanSeat(
   const next = holding.find((r) => r.endTime > start)?.startTime;
   if (next !== undefined && next <= now) return taken();
   const longest = addMinutes(start, rules.walkupMinutes);
-  const end = next !== undefined && next < longest ? next : longest;
+  let end = next !== undefined && next < longest ? next : longest;
+  // Never past the branch's closing time; closed now is refused with its hours, as any booking is.
+  const [schedule] = await loadSchedules(db, { ids: [seat.branchId] }, now);
+  if (schedule) {
+    assertOpen(schedule, start, addMinutes(start, 1), rules);
+    const closing = closesWithin(schedule, start, end, rules.libraryTimezone);
+    if (closing !== undefined) end = closing;
+  }
   // Free, but not for long enough to book: next free after the bookings that follow.
   if (end.getTime() - start.getTime() < rules.minDurationMinutes * 60_000)
     return { outcome: "taken", seat: label, freeFrom: freeAfter(holding, end) };
