@@ -17,6 +17,7 @@ export type Version = number | readonly number[];
 const parts = (v: Version): readonly number[] => (typeof v === "number" ? [v] : v);
 
 export function sameVersion(a: Version, b: Version): boolean {
+  if (typeof a === "number" || typeof b === "number") return a === b;
   const x = parts(a);
   const y = parts(b);
   return x.length === y.length && x.every((n, i) => n === y[i]);
