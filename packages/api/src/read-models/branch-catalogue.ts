@@ -130,12 +130,8 @@ const stateOf = perCache((cache) => ({
 /**
  * The branch's catalogue as fresh as the catalog version read now. With `seatsVersion` (read
  * after the request arrived), a copy confirmed after a read of that same seats version is used
- * without reading the catalog version again: an edit acknowledged before this request arrived
- * bumped the catalog version and THEN the seats version (Effects.flush); its seats bump came
- * before that earlier read of the seats version (else that read could not have returned the
- * value this request read), so its catalog bump came before the catalog read that followed and
- * confirmed the copy — which was therefore loaded after the edit committed. Under uncached
- * discovery this was one more shared-cache round trip per batch of loads, waited for in turn.
+ * without reading the catalog version again, saving a shared-cache round trip per batch of
+ * loads; why that is safe: docs/read-models.md ("Catalogue confirmed for a seats version").
  */
 async function branchCatalogue(
   deps: { db: Database; cache: Cache },

@@ -111,12 +111,9 @@ const RECENT_VERSION_MS = 1_000;
 
 /**
  * The memo and a version for a booking of `seatId`. When no loss on that seat is remembered there
- * is nothing to answer from, and the version only matters for recording the attempt's loss, if
- * it loses: a version read before the attempt, however old, will do, since a fact recorded under
- * an older version is only ever used while the version still equals it — i.e. when nothing
- * changed since even before the attempt. So a version read in the last second is taken as it is, saving the
- * shared-cache round trip that most bookings (of seats nobody lost) would otherwise wait for.
- * The bound keeps recorded facts young (see LOST_RACE_TTL_MS).
+ * is nothing to answer from, and a version read in the last second is taken as it is to record
+ * the attempt's loss under, saving the shared-cache round trip most bookings would wait for
+ * (why that is sound: docs/read-models.md, "Known losses record under a recent version").
  */
 export async function lostRacesForBooking(cache: Cache, seatId: number): Promise<LostRacesAt> {
   const races = lostRacesFor(cache);

@@ -96,7 +96,7 @@ export class Effects {
   async flush(deps: { cache: Cache; bus: Bus }): Promise<void> {
     if (this.isEmpty) return;
     // The catalog version moves before the seats version does: a catalogue copy confirmed after a
-    // read of the seats version is then fresh for every reader of that version (branch-catalogue.ts).
+    // read of the seats version is then fresh for every reader of that version (docs/read-models.md).
     if (this.catalogChanged) await deps.cache.incr(CATALOG_VERSION_KEY).catch(() => undefined);
     const work: Promise<unknown>[] = this.notifications.map((n) =>
       deps.bus.publish(notificationChannel(n.userId), n),
