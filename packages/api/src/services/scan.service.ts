@@ -73,7 +73,7 @@ export async function scanSeat(
   if (next !== undefined && next <= now) return taken();
   const longest = addMinutes(start, rules.walkupMinutes);
   let end = next !== undefined && next < longest ? next : longest;
-  // Never past the branch's closing time; closed now is refused with its hours, as any booking is.
+  // Never past the branch's closing time; closed now is refused with its hours, like every booking.
   const [schedule] = await loadSchedules(db, { ids: [seat.branchId] }, now);
   if (schedule) {
     assertOpen(schedule, start, addMinutes(start, 1), rules);

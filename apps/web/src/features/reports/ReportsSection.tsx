@@ -74,7 +74,7 @@ function ReportTable({ rows, groupBy, range }: { rows: ReportRow[]; groupBy: Rep
   );
 }
 
-/** Staff reports: any date range, grouped, as a table, three charts and a CSV download. */
+/** Staff reports for a chosen date range, grouped, as a table, three charts and a CSV download. */
 export function ReportsSection() {
   const trpc = useTRPC();
   const id = useId();
