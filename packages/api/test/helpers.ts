@@ -1,7 +1,7 @@
 import type { Cache } from "@dlsms/bus";
-import { type Reservation, type ReservationStatus, reservations } from "@dlsms/db";
+import { notifications, type Reservation, type ReservationStatus, reservations, seats } from "@dlsms/db";
 import { TRPCError } from "@trpc/server";
-import { count, eq } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { type ApiDeps, createContextInner } from "../src/context";
 import { createCaller } from "../src/root";
@@ -134,4 +134,19 @@ export function cacheWith(inner: Cache, overrides: Partial<Pick<Cache, "get" | "
 export function callerWith(deps: ApiDeps, id: number, role: "student" | "admin" = "student") {
   const exp = Math.floor(Date.now() / 1000) + 3600;
   return createCaller(createContextInner({ ...deps, user: { id, studentId: "", name: "", role, exp } }));
+}
+
+/** A seat's row as the database holds it. */
+export async function seatRow(api: TestApi, seatId: number) {
+  const [row] = await api.database.db.select().from(seats).where(eq(seats.id, seatId));
+  if (!row) throw new Error(`seat ${seatId} missing`);
+  return row;
+}
+
+/** The RESERVATION_CANCELLED notifications a student was sent. */
+export async function cancelNotes(api: TestApi, userId: number) {
+  return api.database.db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), eq(notifications.type, "RESERVATION_CANCELLED")));
 }

@@ -1,8 +1,9 @@
-import { notifications, reservations, seats, waitlist } from "@dlsms/db";
+import { reservations, seats, waitlist } from "@dlsms/db";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, type TestApi } from "../src/testing";
 import {
+  cancelNotes,
   dayAt,
   type ErrorCode,
   expectTRPCError,
@@ -10,6 +11,7 @@ import {
   insertReservation,
   iso,
   reservationRow,
+  seatRow,
   slot,
 } from "./helpers";
 
@@ -21,19 +23,6 @@ afterAll(() => api?.destroy());
 
 const ADMIN = 11;
 
-async function seatRow(seatId: number) {
-  const [row] = await api.database.db.select().from(seats).where(eq(seats.id, seatId));
-  if (!row) throw new Error(`seat ${seatId} missing`);
-  return row;
-}
-
-async function cancelNotes(userId: number) {
-  return api.database.db
-    .select()
-    .from(notifications)
-    .where(and(eq(notifications.userId, userId), eq(notifications.type, "RESERVATION_CANCELLED")));
-}
-
 describe("maintenance preview, reason and end time", () => {
   it("every maintenance call is staff-only: students get FORBIDDEN, anonymous callers UNAUTHORIZED", async () => {
     const student = await api.as(1);
@@ -43,7 +32,7 @@ describe("maintenance preview, reason and end time", () => {
       "FORBIDDEN",
     );
     await expectTRPCError(api.anonymous.admin.maintenancePreview({ seatId: 2 }), "UNAUTHORIZED");
-    expect((await seatRow(2)).status).toBe("ACTIVE");
+    expect((await seatRow(api, 2)).status).toBe("ACTIVE");
   });
 
   it("the preview names the bookings a closure would cancel, honours until, and changes nothing", async () => {
@@ -78,7 +67,7 @@ describe("maintenance preview, reason and end time", () => {
     for (const id of [early.id, next.id, late.id])
       expect((await reservationRow(api, id)).status).toBe("CONFIRMED");
     expect((await reservationRow(api, seated.id)).status).toBe("CHECKED_IN");
-    expect((await seatRow(3)).status).toBe("ACTIVE");
+    expect((await seatRow(api, 3)).status).toBe("ACTIVE");
   });
 
   it("closing until an end time cancels only the overlapping bookings, tells each student the reason, and keeps the rest", async () => {
@@ -108,16 +97,16 @@ describe("maintenance preview, reason and end time", () => {
     expect((await bob.reservations.get({ id: morning.id })).status).toBe("CANCELLED");
     expect((await carol.reservations.get({ id: afternoon.id })).status).toBe("CONFIRMED");
 
-    const notes = (await cancelNotes(2)).filter((n) => n.payload.reservationId === morning.id);
+    const notes = (await cancelNotes(api, 2)).filter((n) => n.payload.reservationId === morning.id);
     expect(notes).toHaveLength(1);
     expect(notes[0]?.payload).toMatchObject({
       maintenanceReason: "Broken desk lamp",
       maintenanceUntil: iso(until),
     });
     expect(String(notes[0]?.payload.reason)).toContain("Broken desk lamp");
-    expect((await cancelNotes(3)).filter((n) => n.payload.reservationId === afternoon.id)).toEqual([]);
+    expect((await cancelNotes(api, 3)).filter((n) => n.payload.reservationId === afternoon.id)).toEqual([]);
 
-    const seat = await seatRow(4);
+    const seat = await seatRow(api, 4);
     expect(seat).toMatchObject({ status: "MAINTENANCE", maintenanceReason: "Broken desk lamp" });
     expect(seat.maintenanceUntil?.toISOString()).toBe(iso(until));
     const after = await staff.admin.maintenancePreview({ seatId: 4 });
@@ -140,7 +129,7 @@ describe("maintenance preview, reason and end time", () => {
     });
     await staff.admin.setSeatStatus({ seatId: 6, status: "MAINTENANCE" });
     await staff.admin.sweep();
-    expect((await seatRow(5)).status).toBe("MAINTENANCE");
+    expect((await seatRow(api, 5)).status).toBe("MAINTENANCE");
     // Let the end time pass (the API refuses an end in the past, so write it directly).
     await api.database.db
       .update(seats)
@@ -148,12 +137,12 @@ describe("maintenance preview, reason and end time", () => {
       .where(eq(seats.id, 5));
     const swept = await staff.admin.sweep();
     expect(swept.reopenedSeats).toBe(1);
-    expect(await seatRow(5)).toMatchObject({
+    expect(await seatRow(api, 5)).toMatchObject({
       status: "ACTIVE",
       maintenanceUntil: null,
       maintenanceReason: null,
     });
-    expect((await seatRow(6)).status).toBe("MAINTENANCE");
+    expect((await seatRow(api, 6)).status).toBe("MAINTENANCE");
     const listed = await (await api.as(7)).seats.list({ branch: "Main Library" });
     expect(listed.find((s) => s.id === 5)).toMatchObject({ status: "ACTIVE" });
     expect((await (await api.as(7)).reservations.create(slot(5, dayAt(2, 9), dayAt(2, 10)))).status).toBe(
@@ -161,7 +150,7 @@ describe("maintenance preview, reason and end time", () => {
     );
     // Reopening by hand clears the closure's end and reason too.
     await staff.admin.setSeatStatus({ seatId: 6, status: "ACTIVE" });
-    expect(await seatRow(6)).toMatchObject({
+    expect(await seatRow(api, 6)).toMatchObject({
       status: "ACTIVE",
       maintenanceUntil: null,
       maintenanceReason: null,
@@ -207,9 +196,9 @@ describe("maintenance preview, reason and end time", () => {
       "CONFLICT",
       "1 would be cancelled, not 0",
     );
-    expect(await seatRow(7)).toMatchObject({ status: "ACTIVE", maintenanceReason: null });
+    expect(await seatRow(api, 7)).toMatchObject({ status: "ACTIVE", maintenanceReason: null });
     expect((await reservationRow(api, booked.id)).status).toBe("CONFIRMED");
-    expect(await cancelNotes(8)).toEqual([]);
+    expect(await cancelNotes(api, 8)).toEqual([]);
   });
 
   it("bad input is a clear 400 (or 404) and changes nothing", async () => {
@@ -260,7 +249,7 @@ describe("maintenance preview, reason and end time", () => {
     for (const [call, code, message] of refused) {
       await expectTRPCError(call, code, message);
     }
-    expect(await seatRow(8)).toMatchObject({ status: "ACTIVE", maintenanceUntil: null });
+    expect(await seatRow(api, 8)).toMatchObject({ status: "ACTIVE", maintenanceUntil: null });
     expect((await reservationRow(api, booked.id)).status).toBe("CONFIRMED");
     expect(
       await api.database.db.select().from(reservations).where(eq(reservations.status, "CANCELLED")),

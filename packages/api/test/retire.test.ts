@@ -1,9 +1,10 @@
-import { notifications, reservations, seats, waitlist } from "@dlsms/db";
+import { reservations, seats, waitlist } from "@dlsms/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEAT_CHANGES_CHANNEL, type SeatChangeMessage } from "../src/services/events";
 import { createTestApi, type TestApi } from "../src/testing";
 import {
+  cancelNotes,
   dayAt,
   expectTRPCError,
   HOUR,
@@ -11,6 +12,7 @@ import {
   insertReservation,
   iso,
   reservationRow,
+  seatRow,
   slot,
 } from "./helpers";
 
@@ -21,19 +23,6 @@ beforeAll(async () => {
 afterAll(() => api?.destroy());
 
 const ADMIN = 11;
-
-async function seatRow(seatId: number) {
-  const [row] = await api.database.db.select().from(seats).where(eq(seats.id, seatId));
-  if (!row) throw new Error(`seat ${seatId} missing`);
-  return row;
-}
-
-async function cancelNotes(userId: number) {
-  return api.database.db
-    .select()
-    .from(notifications)
-    .where(and(eq(notifications.userId, userId), eq(notifications.type, "RESERVATION_CANCELLED")));
-}
 
 async function activeOn(seatId: number) {
   return api.database.db
@@ -51,7 +40,7 @@ describe("admin.retireSeat", () => {
     await expectTRPCError(student.admin.retirePreview({ seatId: 2 }), "FORBIDDEN");
     await expectTRPCError(student.admin.catalogue(), "FORBIDDEN");
     await expectTRPCError(api.anonymous.admin.retireSeat({ seatId: 2, reason: "Broken" }), "UNAUTHORIZED");
-    expect((await seatRow(2)).status).toBe("ACTIVE");
+    expect((await seatRow(api, 2)).status).toBe("ACTIVE");
   });
 
   it("refuses bad input with a clear 4xx and changes nothing", async () => {
@@ -77,7 +66,7 @@ describe("admin.retireSeat", () => {
       "BAD_REQUEST",
       "expectedCancellations",
     );
-    expect((await seatRow(2)).status).toBe("ACTIVE");
+    expect((await seatRow(api, 2)).status).toBe("ACTIVE");
   });
 
   it("cancels the seat's future and current bookings and its waitlist, each student told why; past ones stay", async () => {
@@ -117,7 +106,7 @@ describe("admin.retireSeat", () => {
     const preview = await staff.admin.retirePreview({ seatId });
     expect(preview).toMatchObject({ seatId, seatCode: "SL-02", cancelled: 3, waitlistEntries: 1 });
     expect(preview.reservations.map((r) => r.id)).toEqual([seated.id, bob.id, carol.id]);
-    expect((await seatRow(seatId)).status).toBe("ACTIVE");
+    expect((await seatRow(api, seatId)).status).toBe("ACTIVE");
 
     const result = await staff.admin.retireSeat({
       seatId,
@@ -133,7 +122,7 @@ describe("admin.retireSeat", () => {
       waitlistEntries: 1,
     });
 
-    const row = await seatRow(seatId);
+    const row = await seatRow(api, seatId);
     expect(row).toMatchObject({ status: "RETIRED", retiredReason: "Desk removed for renovation" });
     expect(row.retiredAt).toBeInstanceOf(Date);
     for (const r of [seated, bob, carol]) expect((await reservationRow(api, r.id)).status).toBe("CANCELLED");
@@ -146,7 +135,7 @@ describe("admin.retireSeat", () => {
       [2, bob.id],
       [5, carol.id],
     ] as const) {
-      const notes = await cancelNotes(userId);
+      const notes = await cancelNotes(api, userId);
       expect(notes.map((n) => n.payload)).toContainEqual(
         expect.objectContaining({
           reservationId: id,
@@ -157,7 +146,7 @@ describe("admin.retireSeat", () => {
     }
     const [entry] = await api.database.db.select().from(waitlist).where(eq(waitlist.id, waiting.id));
     expect(entry?.status).toBe("LEFT");
-    expect((await cancelNotes(6)).map((n) => n.payload)).toContainEqual(
+    expect((await cancelNotes(api, 6)).map((n) => n.payload)).toContainEqual(
       expect.objectContaining({
         waitlistId: waiting.id,
         seatId,
@@ -190,7 +179,7 @@ describe("admin.retireSeat", () => {
       "retired",
     );
     await expectTRPCError(staff.admin.maintenancePreview({ seatId: 29 }), "NOT_FOUND", "retired");
-    expect(await seatRow(29)).toMatchObject({
+    expect(await seatRow(api, 29)).toMatchObject({
       status: "RETIRED",
       retiredReason: "Gone",
       area: "Research Zone",
@@ -205,7 +194,7 @@ describe("admin.retireSeat", () => {
       "CONFLICT",
       "1 would be cancelled, not 0",
     );
-    expect((await seatRow(30)).status).toBe("ACTIVE");
+    expect((await seatRow(api, 30)).status).toBe("ACTIVE");
     expect((await reservationRow(api, booked.id)).status).toBe("CONFIRMED");
   });
 
@@ -311,7 +300,7 @@ describe("admin.retireSeat", () => {
     const staff = await api.as(ADMIN);
     const seatId = 36;
     const booked = await (await api.as(4)).reservations.create(slot(seatId, dayAt(8, 9), dayAt(8, 10)));
-    const before = (await cancelNotes(4)).length;
+    const before = (await cancelNotes(api, 4)).length;
     const results = await Promise.allSettled(
       Array.from({ length: 8 }, (_, i) => staff.admin.retireSeat({ seatId, reason: `Attempt ${i}` })),
     );
@@ -321,7 +310,7 @@ describe("admin.retireSeat", () => {
       if (r.status === "rejected") expect((r.reason as { code?: string }).code).toBe("CONFLICT");
     }
     expect((await reservationRow(api, booked.id)).status).toBe("CANCELLED");
-    const notes = (await cancelNotes(4)).slice(before);
+    const notes = (await cancelNotes(api, 4)).slice(before);
     expect(notes.filter((n) => n.payload.reservationId === booked.id)).toHaveLength(1);
   });
 
@@ -341,7 +330,7 @@ describe("admin.retireSeat", () => {
     await booking.commit();
     expect((await retiring).cancelled).toBe(1);
     expect((await reservationRow(api, inserted)).status).toBe("CANCELLED");
-    expect((await cancelNotes(10)).map((n) => n.payload)).toContainEqual(
+    expect((await cancelNotes(api, 10)).map((n) => n.payload)).toContainEqual(
       expect.objectContaining({ reservationId: inserted }),
     );
   });
@@ -387,7 +376,7 @@ describe("admin.retireSeat", () => {
       made++;
       const { id } = outcome as { id: number };
       expect((await reservationRow(api, id)).status).toBe("CANCELLED");
-      expect((await cancelNotes(userId)).map((n) => n.payload)).toContainEqual(
+      expect((await cancelNotes(api, userId)).map((n) => n.payload)).toContainEqual(
         expect.objectContaining({ reservationId: id, reason: expect.stringContaining("Race") }),
       );
     }
@@ -497,7 +486,7 @@ describe("catalogue editing", () => {
       "area",
     );
     await expectTRPCError(student.admin.updateSeat({ seatId: first.id, area: "X" }), "FORBIDDEN");
-    expect(await seatRow(first.id)).toMatchObject({ code: "EL-90", area: "North Annex" });
+    expect(await seatRow(api, first.id)).toMatchObject({ code: "EL-90", area: "North Annex" });
     // The next generated code follows the highest number, whatever edits did.
     const next = await staff.admin.createSeat({ branch: "Engineering Library", area: "Annex" });
     expect(next.code).toBe("EL-91");
