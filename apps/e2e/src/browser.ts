@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { AxeResults } from "axe-core";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
 import { CHROMIUM_PATH, UPDATE_SCREENSHOTS } from "./env";
 import { PASSWORD } from "./server";
 
@@ -110,4 +111,16 @@ export async function finderWindow(page: Page): Promise<{ startTime: string; end
 /** Waits until the page's seat subscription is connected, so a following change is seen live. */
 export async function waitForLiveSeats(page: Page): Promise<void> {
   await page.locator('.live-status[data-live="pending"]').waitFor();
+}
+
+/** The seeded staff account; the test database seeds it with this password (db/src/testing). */
+export const ADMIN = { studentId: "ADMIN001", password: "admin-password" };
+
+/** No sideways scroll and no serious or critical axe-core violation on the page as it is now. */
+export async function expectAxeClean(page: Page): Promise<void> {
+  expect(await hasHorizontalScroll(page)).toBe(false);
+  const violations = await seriousViolations(page);
+  expect(
+    violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
+  ).toEqual([]);
 }

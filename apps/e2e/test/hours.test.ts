@@ -1,20 +1,9 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import {
-  DESKTOP,
-  hasHorizontalScroll,
-  login,
-  newPage,
-  PHONE,
-  screenshot,
-  seriousViolations,
-} from "../src/browser";
+import { ADMIN, DESKTOP, expectAxeClean, login, newPage, PHONE, screenshot } from "../src/browser";
 import { useSuite } from "../src/suite";
 
 const e2e = useSuite();
-
-/** The seeded staff account; the test database seeds it with this password (db/src/testing). */
-const ADMIN = { studentId: "ADMIN001", password: "admin-password" };
 
 /** The next date (from tomorrow on) that is ISO weekday `weekday`, as yyyy-mm-dd (library time: UTC). */
 function nextDate(weekday: number): string {
@@ -22,14 +11,6 @@ function nextDate(weekday: number): string {
   do d.setUTCDate(d.getUTCDate() + 1);
   while (((d.getUTCDay() + 6) % 7) + 1 !== weekday);
   return d.toISOString().slice(0, 10);
-}
-
-async function expectAxeClean(page: Page): Promise<void> {
-  expect(await hasHorizontalScroll(page)).toBe(false);
-  const violations = await seriousViolations(page);
-  expect(
-    violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
-  ).toEqual([]);
 }
 
 async function chooseWindow(page: Page, date: string, from: string, to: string): Promise<void> {

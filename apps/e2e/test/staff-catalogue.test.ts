@@ -2,30 +2,11 @@ import type { AppRouter } from "@dlsms/api";
 import { TRPCClientError } from "@trpc/client";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import {
-  DESKTOP,
-  hasHorizontalScroll,
-  login,
-  newPage,
-  PHONE,
-  screenshot,
-  seriousViolations,
-} from "../src/browser";
+import { ADMIN, DESKTOP, expectAxeClean, login, newPage, PHONE, screenshot } from "../src/browser";
 import { useSuite } from "../src/suite";
 import { nextQuarter, plusMinutes } from "../src/time";
 
 const e2e = useSuite();
-
-/** The seeded staff account; the test database seeds it with this password (db/src/testing). */
-const ADMIN = { studentId: "ADMIN001", password: "admin-password" };
-
-async function expectAxeClean(page: Page): Promise<void> {
-  expect(await hasHorizontalScroll(page)).toBe(false);
-  const violations = await seriousViolations(page);
-  expect(
-    violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
-  ).toEqual([]);
-}
 
 async function openCatalogue(page: Page): Promise<Locator> {
   await login(page, ADMIN.studentId, ADMIN.password);

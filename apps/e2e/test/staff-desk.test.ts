@@ -1,28 +1,8 @@
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import {
-  DESKTOP,
-  hasHorizontalScroll,
-  login,
-  newPage,
-  PHONE,
-  screenshot,
-  seriousViolations,
-} from "../src/browser";
+import { ADMIN, DESKTOP, expectAxeClean, login, newPage, PHONE, screenshot } from "../src/browser";
 import { useSuite } from "../src/suite";
 
 const e2e = useSuite();
-
-/** The seeded staff account; the test database seeds it with this password (db/src/testing). */
-const ADMIN = { studentId: "ADMIN001", password: "admin-password" };
-
-async function expectAxeClean(page: Page): Promise<void> {
-  expect(await hasHorizontalScroll(page)).toBe(false);
-  const violations = await seriousViolations(page);
-  expect(
-    violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
-  ).toEqual([]);
-}
 
 /** Tomorrow (UTC, the test library's zone) as a date input's value, and the hour's slot. */
 function tomorrow(hour: number) {

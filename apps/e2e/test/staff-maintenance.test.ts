@@ -3,21 +3,19 @@ import { TRPCClientError } from "@trpc/client";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import {
+  ADMIN,
   DESKTOP,
+  expectAxeClean,
   hasHorizontalScroll,
   login,
   newPage,
   PHONE,
   screenshot,
-  seriousViolations,
 } from "../src/browser";
 import { useSuite } from "../src/suite";
 import { nextQuarter, plusMinutes } from "../src/time";
 
 const e2e = useSuite();
-
-/** The seeded staff account; the test database seeds it with this password (db/src/testing). */
-const ADMIN = { studentId: "ADMIN001", password: "admin-password" };
 
 async function book(studentId: string, seatId: number, start: Date) {
   const api = e2e.server.api(await e2e.server.tokenFor(studentId));
@@ -42,14 +40,6 @@ async function openSeat(page: Page, branch: string, code: string): Promise<void>
   await page.getByRole("heading", { name: "Seat maintenance" }).waitFor();
   await page.getByLabel("Branch").selectOption(branch);
   await page.getByLabel("Seat", { exact: true }).selectOption({ label: code });
-}
-
-async function expectAxeClean(page: Page): Promise<void> {
-  expect(await hasHorizontalScroll(page)).toBe(false);
-  const violations = await seriousViolations(page);
-  expect(
-    violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
-  ).toEqual([]);
 }
 
 /** "2026-12-06T14:15", what a datetime-local input takes (the test browser runs in UTC). */

@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { DESKTOP, hasHorizontalScroll, login, newPage, PHONE, seriousViolations } from "../src/browser";
+import {
+  ADMIN,
+  DESKTOP,
+  hasHorizontalScroll,
+  login,
+  newPage,
+  PHONE,
+  seriousViolations,
+} from "../src/browser";
 import { useSuite } from "../src/suite";
 
 const e2e = useSuite();
-
-/** The seeded staff account; the test database seeds it with this password (db/src/testing). */
-const ADMIN = { studentId: "ADMIN001", password: "admin-password" };
 
 describe("printing seat QR codes", () => {
   it.each([

@@ -1,12 +1,18 @@
 import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DESKTOP, hasHorizontalScroll, login, newPage, PHONE, seriousViolations } from "../src/browser";
+import {
+  ADMIN,
+  DESKTOP,
+  hasHorizontalScroll,
+  login,
+  newPage,
+  PHONE,
+  seriousViolations,
+} from "../src/browser";
 import { useSuite } from "../src/suite";
 
 const e2e = useSuite();
-
-const ADMIN = { studentId: "ADMIN001", password: "admin-password" };
 
 /** Today and tomorrow as UTC dates (the test server's library zone is UTC). */
 const today = new Date().toISOString().slice(0, 10);

@@ -1,13 +1,18 @@
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DESKTOP, hasHorizontalScroll, login, newPage, PHONE, seriousViolations } from "../src/browser";
+import {
+  ADMIN,
+  DESKTOP,
+  hasHorizontalScroll,
+  login,
+  newPage,
+  PHONE,
+  seriousViolations,
+} from "../src/browser";
 import { useSuite } from "../src/suite";
 import { nextQuarter, plusMinutes } from "../src/time";
 
 const e2e = useSuite();
-
-/** The seeded staff account; the test database seeds it with this password (db/src/testing). */
-const ADMIN = { studentId: "ADMIN001", password: "admin-password" };
 
 async function openStaff(page: Page): Promise<void> {
   await login(page, ADMIN.studentId, ADMIN.password);

@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  ADMIN,
   DESKTOP,
   hasHorizontalScroll,
   launchBrowser,
@@ -19,7 +20,6 @@ import { nextQuarter, plusMinutes } from "../src/time";
  */
 const LIBRARY_ZONE = "Asia/Kolkata";
 const BROWSER_ZONE = "America/Los_Angeles";
-const ADMIN = { studentId: "ADMIN001", password: "admin-password" };
 
 let server: E2eServer;
 let browser: Browser;
