@@ -110,6 +110,7 @@ describe("loadEnv", () => {
         MIN_DURATION_MINUTES: "30",
         MAX_DURATION_MINUTES: "120",
         MAX_ADVANCE_DAYS: "7",
+        WALKUP_MINUTES: "45",
         MAX_UPCOMING_RESERVATIONS: "5",
         PAST_TOLERANCE_MINUTES: "2",
         CHECKIN_EARLY_MINUTES: "20",
@@ -135,6 +136,7 @@ describe("loadEnv", () => {
       offerMinutes: 3,
       reminderMinutes: 4,
       libraryTimezone: "Asia/Tokyo",
+      walkupMinutes: 45,
     });
     expect(config.auth).toEqual({
       jwtSecret: DEV_JWT_SECRET,
