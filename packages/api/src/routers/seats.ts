@@ -3,9 +3,9 @@ import { seatAvailabilityInput, seatGetInput, seatsListInput, seatsOnChangeInput
 import type { TRPCRouterRecord } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { listingReads, readListing } from "../read-models/listing-reads";
+import { readSeat, readSeatAvailability } from "../read-models/seat-details";
 import { SEAT_CHANGES_CHANNEL, type SeatChangeMessage, type SeatChangeReason } from "../services/events";
 import { seatLabel } from "../services/seat-labels";
-import { getSeat, seatAvailability } from "../services/seats.service";
 import { protectedProcedure, publicProcedure } from "../trpc";
 import { busSubscription } from "./session";
 
@@ -22,12 +22,13 @@ export const seatsRouter = {
   }),
   get: protectedProcedure
     .input(seatGetInput)
-    .query(({ ctx, input }) => getSeat(ctx.db, input.id, ctx.user.id, ctx.config.rules)),
+    // From this process's copy of the seat (seat-details.ts); the same answer as getSeat's SQL.
+    .query(({ ctx, input }) => readSeat(ctx, input.id, ctx.user.id, ctx.config.rules)),
   /** The code, branch and area printed with a seat's QR code: no token, as the sticker on the seat shows them. */
   label: publicProcedure.input(seatGetInput).query(({ ctx, input }) => seatLabel(ctx.db, input.id)),
   availability: protectedProcedure
     .input(seatAvailabilityInput)
-    .query(({ ctx, input }) => seatAvailability(ctx.db, input, ctx.user.id, ctx.config.rules)),
+    .query(({ ctx, input }) => readSeatAvailability(ctx, input, ctx.user.id, ctx.config.rules)),
 
   /** Live availability changes, optionally for one branch: a cue to refetch the seat map. */
   onChange: protectedProcedure.input(seatsOnChangeInput).subscription(({ ctx, input, signal }) =>
