@@ -140,6 +140,8 @@ export function closesWithin(
 
 /** Is the branch open throughout [start, end) (library zone, DST-correct)? */
 export function isOpenDuring(schedule: BranchSchedule, start: Date, end: Date, zone: string): boolean {
+  // Open around the clock with no closure: nothing to compute in the zone (the seeded branches).
+  if (!schedule.hoursSet && schedule.closures.size === 0) return true;
   return firstClosedInstant(schedule, start, end, zone) === undefined;
 }
 
