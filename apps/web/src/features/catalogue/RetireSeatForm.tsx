@@ -2,10 +2,9 @@ import type { RouterOutputs } from "@dlsms/api";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { errorCode, errorMessage } from "../../lib/errors";
-import { formatRange } from "../../lib/time";
 import { useTRPC } from "../../lib/trpc";
+import { AffectedBookings, bookings } from "../staff/AffectedBookings";
 import { useCatalogueRefresh } from "./BranchForms";
-import { bookings } from "./types";
 
 export type SeatRetirement = RouterOutputs["admin"]["retireSeat"];
 
@@ -102,22 +101,7 @@ export function RetireSeatForm({
           <p className="form-error">{errorMessage(preview.error)}</p>
         ) : (
           <>
-            <p>
-              <strong>
-                {preview.data.cancelled === 0
-                  ? "No bookings will be cancelled."
-                  : `${bookings(preview.data.cancelled)} will be cancelled:`}
-              </strong>
-            </p>
-            {affected.length > 0 && (
-              <ul className="affected-bookings">
-                {affected.map((r) => (
-                  <li key={r.id}>
-                    {r.userName} ({r.studentId}), {formatRange(r.startTime, r.endTime)}
-                  </li>
-                ))}
-              </ul>
-            )}
+            <AffectedBookings cancelled={preview.data.cancelled} affected={affected} />
             {waiting > 0 && (
               <p>
                 {waiting === 1 ? "1 student waiting" : `${waiting} students waiting`} for this seat will be

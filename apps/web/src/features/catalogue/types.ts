@@ -4,7 +4,7 @@ import type { RouterOutputs } from "@dlsms/api";
 export type CatalogueBranch = RouterOutputs["admin"]["catalogue"][number];
 export type CatalogueSeat = CatalogueBranch["seats"][number];
 
-export const bookings = (n: number) => (n === 1 ? "1 booking" : `${n} bookings`);
+export { bookings } from "../staff/AffectedBookings";
 
 /** "Power, monitor" / "No power or monitor": a seat's amenities in words. */
 export function amenities(seat: Pick<CatalogueSeat, "hasPower" | "hasMonitor">): string {

@@ -2,8 +2,8 @@ import type { RouterOutputs } from "@dlsms/api";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { errorCode, errorMessage } from "../../lib/errors";
-import { formatRange } from "../../lib/time";
 import { useTRPC } from "../../lib/trpc";
+import { AffectedBookings, bookings } from "./AffectedBookings";
 
 export type SeatStatusChange = RouterOutputs["admin"]["setSeatStatus"];
 
@@ -13,8 +13,6 @@ function untilInstant(value: string): string | null {
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
-
-const bookings = (n: number) => (n === 1 ? "1 booking" : `${n} bookings`);
 
 /**
  * Closing a seat: staff give a reason and an optional end, see which bookings the closure would
@@ -124,22 +122,7 @@ export function CloseSeatForm({
           <p>Checking the seat's bookings…</p>
         ) : preview.data ? (
           <>
-            <p>
-              <strong>
-                {preview.data.cancelled === 0
-                  ? "No bookings will be cancelled."
-                  : `${bookings(preview.data.cancelled)} will be cancelled:`}
-              </strong>
-            </p>
-            {affected.length > 0 && (
-              <ul className="affected-bookings">
-                {affected.map((r) => (
-                  <li key={r.id}>
-                    {r.userName} ({r.studentId}), {formatRange(r.startTime, r.endTime)}
-                  </li>
-                ))}
-              </ul>
-            )}
+            <AffectedBookings cancelled={preview.data.cancelled} affected={affected} />
           </>
         ) : null}
       </div>
