@@ -121,9 +121,7 @@ export function CloseSeatForm({
         {preview.isPending ? (
           <p>Checking the seat's bookings…</p>
         ) : preview.data ? (
-          <>
-            <AffectedBookings cancelled={preview.data.cancelled} affected={affected} />
-          </>
+          <AffectedBookings cancelled={preview.data.cancelled} affected={affected} />
         ) : null}
       </div>
       {close.isError && (
