@@ -1,7 +1,7 @@
 import { reservations } from "@dlsms/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, type TestApi, testConfig } from "../src/testing";
-import { at, expectTRPCError, insertReservation, MINUTE, reservationRow } from "./helpers";
+import { at, expectTRPCError, HOUR, insertReservation, MINUTE, reservationRow } from "./helpers";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -117,18 +117,30 @@ describe("scan to sit: reservations.scan({ seatCode })", () => {
   });
 
   it("a walk-up ends at the branch's closing time, and a closed branch refuses with its hours", async () => {
+    // A library zone where it is now around noon, so "closes in 30 minutes" never crosses midnight.
+    const now = new Date();
+    const offset = 12 - now.getUTCHours();
+    const zone = offset === 0 ? "UTC" : `Etc/GMT${offset > 0 ? "-" : "+"}${Math.abs(offset)}`;
+    const noonApi = await createTestApi(testConfig({ rules: { libraryTimezone: zone } }));
+    try {
+      const staff = await noonApi.as(11);
+      const { branch, code } = await noonApi.anonymous.seats.label({ id: 27 });
+      const local = new Date(now.getTime() + offset * HOUR);
+      const localMidnight = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate());
+      const closeMinute = Math.floor((local.getTime() - localMidnight) / MINUTE) + 30;
+      const close = `${String(Math.floor(closeMinute / 60)).padStart(2, "0")}:${String(closeMinute % 60).padStart(2, "0")}`;
+      const day = local.getUTCDay() === 0 ? 7 : local.getUTCDay();
+      await staff.admin.setOpeningHours({ branch, hours: [{ day, open: "00:00", close }] });
+      const result = await (await noonApi.as(10)).reservations.scan({ seatCode: code });
+      expect(result.outcome).toBe("booked");
+      expect(result.reservation?.endTime).toBe(
+        new Date(localMidnight + closeMinute * MINUTE - offset * HOUR).toISOString(),
+      );
+    } finally {
+      await noonApi.destroy();
+    }
     const staff = await api.as(11);
     const { branch } = await api.anonymous.seats.label({ id: 27 });
-    const now = new Date();
-    const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-    const closeMinute = Math.min(1440, Math.floor((now.getTime() - midnight) / MINUTE) + 30);
-    const close = `${String(Math.floor(closeMinute / 60)).padStart(2, "0")}:${String(closeMinute % 60).padStart(2, "0")}`;
-    const day = now.getUTCDay() === 0 ? 7 : now.getUTCDay();
-    await staff.admin.setOpeningHours({ branch, hours: [{ day, open: "00:00", close }] });
-    const result = await (await api.as(10)).reservations.scan({ seatCode: await codeOf(27) });
-    expect(result.outcome).toBe("booked");
-    expect(result.reservation?.endTime).toBe(new Date(midnight + closeMinute * MINUTE).toISOString());
-
     await staff.admin.setOpeningHours({ branch, hours: [] });
     await expectTRPCError(
       (await api.as(10)).reservations.scan({ seatCode: await codeOf(28) }),
