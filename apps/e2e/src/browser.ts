@@ -79,6 +79,12 @@ let axeSource: string | undefined;
 
 /** Injects axe-core from its npm package and returns the serious and critical violations. */
 export async function seriousViolations(page: Page): Promise<AxeResults["violations"]> {
+  // Scan the settled page: a toast fading in is half transparent, and its text fails contrast then.
+  await page
+    .waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"), undefined, {
+      timeout: 3_000,
+    })
+    .catch(() => undefined);
   axeSource ??= await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
   await page.addScriptTag({ content: axeSource });
   const results = await page.evaluate(() => {
