@@ -74,6 +74,10 @@ const schema = z
     /** How long a walk-up booking made by scanning a free seat's QR code lasts. */
     WALKUP_MINUTES: int(1, 60, 24 * 60),
     MAX_UPCOMING_RESERVATIONS: int(1, 3),
+    /** No-shows within STRIKE_WINDOW_DAYS that suspend booking for SUSPENSION_DAYS. */
+    NO_SHOW_STRIKES: int(1, 3, 100),
+    STRIKE_WINDOW_DAYS: int(1, 30, 365),
+    SUSPENSION_DAYS: int(1, 7, 365),
     PAST_TOLERANCE_MINUTES: int(0, 5),
     CHECKIN_EARLY_MINUTES: int(0, 15),
     BCRYPT_COST: int(4, 10, 15),
@@ -160,6 +164,9 @@ export function toApiConfig(env: Env): ApiConfig {
       reminderMinutes: env.REMINDER_MINUTES,
       libraryTimezone: env.LIBRARY_TIMEZONE,
       walkupMinutes: env.WALKUP_MINUTES,
+      noShowStrikes: env.NO_SHOW_STRIKES,
+      strikeWindowDays: env.STRIKE_WINDOW_DAYS,
+      suspensionDays: env.SUSPENSION_DAYS,
     },
     auth: {
       jwtSecret: env.JWT_SECRET,

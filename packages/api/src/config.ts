@@ -18,6 +18,11 @@ export interface BookingRules {
   libraryTimezone: string;
   /** A walk-up booking made by scanning a free seat lasts this long (shortened to the seat's next booking). */
   walkupMinutes: number;
+  /** This many no-show strikes within `strikeWindowDays` suspend booking (standing.service.ts). */
+  noShowStrikes: number;
+  strikeWindowDays: number;
+  /** A suspension lasts this long from the last strike's instant (its reservation's start). */
+  suspensionDays: number;
 }
 
 export interface AuthConfig {
@@ -51,6 +56,9 @@ export const DEFAULT_RULES: BookingRules = {
   reminderMinutes: 10,
   libraryTimezone: "UTC",
   walkupMinutes: 60,
+  noShowStrikes: 3,
+  strikeWindowDays: 30,
+  suspensionDays: 7,
 };
 
 export const DEFAULT_AUTH: Omit<AuthConfig, "jwtSecret"> = {

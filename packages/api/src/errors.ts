@@ -58,6 +58,18 @@ export class Forbidden extends DomainError {
     super("FORBIDDEN", message);
   }
 }
+/**
+ * The student's booking is suspended (no-show strikes) until `until`: FORBIDDEN on every door,
+ * the message naming the day it ends (YYYY-MM-DD) and the time in the library's zone.
+ */
+export class Suspended extends Forbidden {
+  constructor(
+    message: string,
+    readonly until: Date,
+  ) {
+    super(message);
+  }
+}
 export class RateLimited extends DomainError {
   constructor(
     message: string,

@@ -54,6 +54,8 @@ export const NOTIFICATION_TYPES = [
   "RESERVATION_CANCELLED",
   "SEAT_AVAILABLE",
   "RESERVATION_BOOKED",
+  /** Enough no-show strikes: booking is suspended until the payload's `suspendedUntil`. */
+  "SUSPENDED",
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -66,6 +68,8 @@ export const users = pgTable("users", {
   name: varchar("name", { length: 100 }).notNull(),
   role: varchar("role", { length: 20, enum: USER_ROLES }).notNull().default("student"),
   createdAt: tstz("created_at").notNull().defaultNow(),
+  /** Booking is refused until then (no-show strikes, migration 0013); null or past = not suspended. */
+  suspendedUntil: tstz("suspended_until"),
 });
 
 export const branches = pgTable("branches", {
@@ -243,6 +247,26 @@ export const notifications = pgTable(
 );
 
 /**
+ * One strike per NO_SHOW reservation, written by the sweeper in the transaction that marks it
+ * (the primary key makes a second write impossible). `struckAt` is the reservation's start: the
+ * strike's instant for the window and the suspension. A pardon stamps `pardonedAt`.
+ */
+export const noShowStrikes = pgTable(
+  "no_show_strikes",
+  {
+    reservationId: integer("reservation_id")
+      .primaryKey()
+      .references(() => reservations.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    struckAt: tstz("struck_at").notNull(),
+    pardonedAt: tstz("pardoned_at"),
+  },
+  (t) => [index("no_show_strikes_open_idx").on(t.userId, t.struckAt).where(sql`${t.pardonedAt} is null`)],
+);
+
+/**
  * What the audit trail records about reservations. The trigger of migration 0010 writes each in
  * the transaction of the change; catalogue and hours changes use their own action names.
  */
@@ -262,7 +286,7 @@ export const RESERVATION_AUDIT_ACTIONS = [
 ] as const;
 export type ReservationAuditAction = (typeof RESERVATION_AUDIT_ACTIONS)[number];
 
-export const AUDIT_ENTITY_TYPES = ["reservation", "seat", "branch"] as const;
+export const AUDIT_ENTITY_TYPES = ["reservation", "seat", "branch", "user"] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dateTime, noControlChars, positiveId, SINGLE_LINE } from "./common";
+import { dateTime, noControlChars, PROSE, positiveId, SINGLE_LINE } from "./common";
 
 /** A student id as the library prints it on cards (S2021001): what staff type at the desk. */
 const studentId = z
@@ -45,3 +45,18 @@ export const entityHistoryInput = z.object({
   entityType: z.enum(["seat", "branch"], { error: "entityType must be seat or branch" }),
   entityId: positiveId("entityId"),
 });
+
+/** A student's no-show standing, as the desk shows it before a pardon. */
+export const studentStandingInput = z.object({ studentId });
+
+/** Staff lift a student's strikes and suspension; the reason goes into the audit trail. */
+export const pardonInput = z.object({
+  studentId,
+  reason: z
+    .string({ error: "reason is required" })
+    .trim()
+    .min(1, "reason is required")
+    .max(300, "reason is at most 300 characters")
+    .regex(PROSE, noControlChars("reason")),
+});
+export type PardonInput = z.infer<typeof pardonInput>;

@@ -20,6 +20,7 @@ import { catalogueProcedures } from "./catalogue";
 import { deskProcedures } from "./desk";
 import { openingHoursProcedures } from "./opening-hours";
 import { reportsProcedures } from "./reports";
+import { standingProcedures } from "./standing";
 
 /** Library staff (role admin): catalogue, maintenance, every reservation, statistics. */
 export const adminRouter = {
@@ -79,4 +80,5 @@ export const adminRouter = {
     return result;
   }),
   ...reportsProcedures,
+  ...standingProcedures,
 } satisfies TRPCRouterRecord;

@@ -1,7 +1,8 @@
 import { loginInput, registerInput } from "@dlsms/validators";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { RateLimited } from "../errors";
-import { getUser, login, register } from "../services/auth.service";
+import { login, register } from "../services/auth.service";
+import { currentUser } from "../services/standing.service";
 import { protectedProcedure, publicProcedure } from "../trpc";
 
 /**
@@ -26,5 +27,6 @@ export const authRouter = {
   login: credentialProcedure
     .input(loginInput)
     .mutation(({ ctx, input }) => login(ctx.db, input, ctx.config.auth, ctx.loginLimiter, ctx.clientIp)),
-  me: protectedProcedure.query(({ ctx }) => getUser(ctx.db, ctx.user.id)),
+  /** The caller, with their no-show `standing: { strikes, suspendedUntil }`. */
+  me: protectedProcedure.query(({ ctx }) => currentUser(ctx.db, ctx.user.id, ctx.config.rules)),
 } satisfies TRPCRouterRecord;

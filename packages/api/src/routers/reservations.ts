@@ -5,14 +5,19 @@ import { cachedMyReservations } from "../read-models/student-reservations";
 import { withEffects } from "../services/events";
 import * as service from "../services/reservations.service";
 import { scanSeat } from "../services/scan.service";
+import { assertMayBook } from "../services/standing.service";
 import { bookingProcedure, protectedProcedure } from "../trpc";
 import { ownReservationHistory } from "./desk";
 
 export const reservationsRouter = {
   create: bookingProcedure.input(createReservationInput).mutation(({ ctx, input }) =>
     withEffects(ctx, async (effects) => {
-      // The seats version is read before the attempt: see known-losses.ts.
-      const lostRaces = await lostRacesForBooking(ctx.cache, input.seatId);
+      // The seats version is read before the attempt: see known-losses.ts. The suspension check
+      // (one primary-key read) runs beside it, so it adds no wait.
+      const [lostRaces] = await Promise.all([
+        lostRacesForBooking(ctx.cache, input.seatId),
+        assertMayBook(ctx.db, ctx.user.id, ctx.config.rules),
+      ]);
       return service.createReservation(ctx.db, ctx.user.id, input, ctx.config.rules, effects, lostRaces);
     }),
   ),

@@ -9,6 +9,7 @@ import { checkIn } from "./lifecycle.service";
 import { assertOpen, loadSchedules } from "./opening-hours";
 import { closesWithin } from "./opening-hours-rules";
 import { checkInWindow } from "./reservation-queries";
+import { assertMayBook } from "./standing.service";
 import { iso, type ReservationView, toReservationView } from "./views";
 
 export type ScanOutcome = "checked_in" | "booked" | "taken";
@@ -84,6 +85,8 @@ export async function scanSeat(
   if (end.getTime() - start.getTime() < rules.minDurationMinutes * 60_000)
     return { outcome: "taken", seat: label, freeFrom: freeAfter(holding, end) };
 
+  // Taking the seat is a booking: refused while suspended (checking in to one's own is not).
+  await assertMayBook(db, userId, rules, now);
   let booked: ReservationView;
   try {
     booked = await createReservation(

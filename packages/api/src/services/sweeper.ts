@@ -6,6 +6,7 @@ import { Effects } from "./events";
 import { reopenEndedMaintenance } from "./maintenance.service";
 import { createNotification } from "./notifications.service";
 import { seatFreed } from "./offers";
+import { lockStudent, notifySuspension, recordStrike } from "./standing.service";
 import { endOffer } from "./waitlist.service";
 
 export interface SweepResult {
@@ -42,7 +43,7 @@ export async function runSweep(
   // CONFIRMED and not checked in once start + grace has passed → NO_SHOW; the rest of the slot
   // goes to the waitlist in the same transaction.
   const dueNoShows = await db
-    .select({ id: reservations.id })
+    .select({ id: reservations.id, userId: reservations.userId })
     .from(reservations)
     .where(
       and(
@@ -51,8 +52,9 @@ export async function runSweep(
       ),
     )
     .limit(BATCH);
-  for (const { id } of dueNoShows) {
+  for (const { id, userId } of dueNoShows) {
     await db.transaction(async (tx) => {
+      await lockStudent(tx, userId); // before the reservation: the order bookings lock in
       const [row] = await tx
         .update(reservations)
         .set({ status: "NO_SHOW" })
@@ -66,14 +68,19 @@ export async function runSweep(
         .returning();
       if (!row) return; // another instance (or a check-in) got there first
       result.noShows++;
+      // Each NO_SHOW is a strike, counted in this transaction: once, whichever instance marked it.
+      const strike = await recordStrike(tx, row, rules);
       effects.notify(
         await createNotification(tx, row.userId, "NO_SHOW", {
           reservationId: row.id,
           seatId: row.seatId,
           startTime: row.startTime.toISOString(),
           endTime: row.endTime.toISOString(),
+          strike: strike.strike,
+          strikeLimit: strike.strikeLimit,
         }),
       );
+      await notifySuspension(tx, row.userId, strike, effects);
       await seatFreed(tx, row, "no_show", rules, effects, { from: now });
     });
   }

@@ -7,6 +7,7 @@ import { parseLibraryTime } from "../time";
 import type { Effects } from "./events";
 import { seatFreed } from "./offers";
 import { assertOpenForWaitlist } from "./opening-hours";
+import { assertMayBook } from "./standing.service";
 import { iso, type ReservationView, toReservationView, type WaitlistEntryView } from "./views";
 
 const MAX_OPEN_ENTRIES_PER_USER = 10;
@@ -29,6 +30,8 @@ export async function joinWaitlist(
   if (desiredStart.getTime() > Date.now() + rules.maxAdvanceDays * 86_400_000) {
     throw new RuleViolation(`You can wait for a seat at most ${rules.maxAdvanceDays} days ahead`);
   }
+  // Waiting is a way to book: a suspended student may not join (entries from before stay).
+  await assertMayBook(db, userId, rules);
 
   let seatId: number | null = null;
   let branchId: number | null = null;
