@@ -18,6 +18,10 @@ export interface BookingRules {
   libraryTimezone: string;
   /** A walk-up booking made by scanning a free seat lasts this long (shortened to the seat's next booking). */
   walkupMinutes: number;
+  /** The longest away break (status AWAY) a checked-in student may take. */
+  awayMaxMinutes: number;
+  /** How many away breaks one reservation may take. */
+  awayBreaks: number;
 }
 
 export interface AuthConfig {
@@ -51,6 +55,8 @@ export const DEFAULT_RULES: BookingRules = {
   reminderMinutes: 10,
   libraryTimezone: "UTC",
   walkupMinutes: 60,
+  awayMaxMinutes: 30,
+  awayBreaks: 2,
 };
 
 export const DEFAULT_AUTH: Omit<AuthConfig, "jwtSecret"> = {
