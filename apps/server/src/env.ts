@@ -73,6 +73,9 @@ const schema = z
     MAX_ADVANCE_DAYS: int(0, 14),
     /** How long a walk-up booking made by scanning a free seat's QR code lasts. */
     WALKUP_MINUTES: int(1, 60, 24 * 60),
+    /** The longest away break a checked-in student may take, and how many per reservation (0: none). */
+    AWAY_MAX_MINUTES: int(1, 30, 24 * 60),
+    AWAY_BREAKS: int(0, 2, 100),
     MAX_UPCOMING_RESERVATIONS: int(1, 3),
     /** No-shows within STRIKE_WINDOW_DAYS that suspend booking for SUSPENSION_DAYS. */
     NO_SHOW_STRIKES: int(1, 3, 100),
@@ -167,6 +170,8 @@ export function toApiConfig(env: Env): ApiConfig {
       noShowStrikes: env.NO_SHOW_STRIKES,
       strikeWindowDays: env.STRIKE_WINDOW_DAYS,
       suspensionDays: env.SUSPENSION_DAYS,
+      awayMaxMinutes: env.AWAY_MAX_MINUTES,
+      awayBreaks: env.AWAY_BREAKS,
     },
     auth: {
       jwtSecret: env.JWT_SECRET,

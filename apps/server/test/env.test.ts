@@ -111,6 +111,8 @@ describe("loadEnv", () => {
         MAX_DURATION_MINUTES: "120",
         MAX_ADVANCE_DAYS: "7",
         WALKUP_MINUTES: "45",
+        AWAY_MAX_MINUTES: "20",
+        AWAY_BREAKS: "1",
         MAX_UPCOMING_RESERVATIONS: "5",
         PAST_TOLERANCE_MINUTES: "2",
         CHECKIN_EARLY_MINUTES: "20",
@@ -137,6 +139,8 @@ describe("loadEnv", () => {
       reminderMinutes: 4,
       libraryTimezone: "Asia/Tokyo",
       walkupMinutes: 45,
+      awayMaxMinutes: 20,
+      awayBreaks: 1,
     });
     expect(config.auth).toEqual({
       jwtSecret: DEV_JWT_SECRET,

@@ -23,6 +23,10 @@ export interface BookingRules {
   strikeWindowDays: number;
   /** A suspension lasts this long from the last strike's instant (its reservation's start). */
   suspensionDays: number;
+  /** The longest away break (status AWAY) a checked-in student may take. */
+  awayMaxMinutes: number;
+  /** How many away breaks one reservation may take. */
+  awayBreaks: number;
 }
 
 export interface AuthConfig {
@@ -59,6 +63,8 @@ export const DEFAULT_RULES: BookingRules = {
   noShowStrikes: 3,
   strikeWindowDays: 30,
   suspensionDays: 7,
+  awayMaxMinutes: 30,
+  awayBreaks: 2,
 };
 
 export const DEFAULT_AUTH: Omit<AuthConfig, "jwtSecret"> = {

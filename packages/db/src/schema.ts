@@ -16,8 +16,11 @@ import {
   varchar,
 } from "drizzle-orm/pg-core";
 
-/** Statuses that hold a seat. The EXCLUDE constraints (custom migration) use exactly this set. */
-export const ACTIVE_RESERVATION_STATUSES = ["HELD", "CONFIRMED", "CHECKED_IN"] as const;
+/**
+ * Statuses that hold a seat. The EXCLUDE constraints (custom migration) use exactly this set.
+ * AWAY: checked in and on a short break (issue 21); the seat stays the student's until it ends.
+ */
+export const ACTIVE_RESERVATION_STATUSES = ["HELD", "CONFIRMED", "CHECKED_IN", "AWAY"] as const;
 /**
  * No reservation lasts longer than this (a CHECK constraint). Availability queries rely on it:
  * a reservation overlapping [from, to) must start after `from` minus this bound, so they scan a
@@ -56,6 +59,8 @@ export const NOTIFICATION_TYPES = [
   "RESERVATION_BOOKED",
   /** Enough no-show strikes: booking is suspended until the payload's `suspendedUntil`. */
   "SUSPENDED",
+  "AWAY_REMINDER",
+  "AWAY_ENDED",
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -174,6 +179,12 @@ export const reservations = pgTable(
     expiresAt: tstz("expires_at"),
     /** Set when a reminder notification was sent, so the sweeper sends one at most. */
     remindedAt: tstz("reminded_at"),
+    /** Set only while AWAY (on a break): when the break runs out and the sweeper ends the reservation. */
+    awayUntil: tstz("away_until"),
+    /** Breaks taken so far (at most AWAY_BREAKS). */
+    awayBreaks: smallint("away_breaks").notNull().default(0),
+    /** Set when the current break's "5 minutes left" reminder was sent; cleared by each new break. */
+    awayRemindedAt: tstz("away_reminded_at"),
   },
   (t) => [
     check("reservations_end_after_start", sql`${t.endTime} > ${t.startTime}`),
@@ -183,22 +194,24 @@ export const reservations = pgTable(
     ),
     check(
       "reservations_status_check",
-      sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN', 'COMPLETED', 'CANCELLED', 'NO_SHOW', 'EXPIRED')`,
+      sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN', 'AWAY', 'COMPLETED', 'CANCELLED', 'NO_SHOW', 'EXPIRED')`,
     ),
+    check("reservations_away_check", sql`${t.status} <> 'AWAY' or ${t.awayUntil} is not null`),
     // Btree indexes for the hot queries; the gist indexes behind the EXCLUDE constraints
     // live in the custom migration.
     index("reservations_active_seat_time_idx")
       .on(t.seatId, t.startTime, t.endTime)
-      .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN')`),
+      .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN', 'AWAY')`),
     index("reservations_user_start_idx").on(t.userId, t.startTime),
     // A student's active reservations: the booking's upcoming count reads it without touching
     // the table (index-only); "mine (upcoming)" finds its rows through it.
     index("reservations_user_active_idx")
       .on(t.userId, t.startTime, t.endTime)
-      .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN')`),
+      .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN', 'AWAY')`),
     index("reservations_sweep_idx")
       .on(t.status, t.startTime)
-      .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN')`),
+      .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN', 'AWAY')`),
+    index("reservations_away_until_idx").on(t.awayUntil).where(sql`${t.status} = 'AWAY'`),
   ],
 );
 
@@ -283,6 +296,9 @@ export const RESERVATION_AUDIT_ACTIONS = [
   "claimed",
   "declined",
   "offer_expired",
+  "stepped_away",
+  "back",
+  "away_ended",
 ] as const;
 export type ReservationAuditAction = (typeof RESERVATION_AUDIT_ACTIONS)[number];
 

@@ -27,6 +27,8 @@ interface Hold {
   start: number;
   end: number;
   userId: number;
+  /** Epoch ms while its holder is AWAY on a break; null otherwise. */
+  awayUntil: number | null;
 }
 
 interface SeatCopy {
@@ -73,6 +75,7 @@ const busyIn = (copy: SeatCopy, window: Window, viewerId: number): BusyInterval[
     startTime: iso(new Date(h.start)),
     endTime: iso(new Date(h.end)),
     mine: h.userId === viewerId,
+    ...(h.awayUntil === null ? {} : { awayUntil: iso(new Date(h.awayUntil)) }),
   }));
 
 /** `seats.get`: the seat, its availability now → +1 h, and the busy intervals of today (library time). */
@@ -124,7 +127,13 @@ async function load(db: Database, seatId: number): Promise<SeatCopy> {
   if (!row) return { seat: null, schedule: undefined, holds: [] };
   const [held, schedules] = await Promise.all([
     db
-      .select({ start: reservations.startTime, end: reservations.endTime, userId: reservations.userId })
+      .select({
+        start: reservations.startTime,
+        end: reservations.endTime,
+        userId: reservations.userId,
+        status: reservations.status,
+        awayUntil: reservations.awayUntil,
+      })
       .from(reservations)
       .where(
         and(eq(reservations.seatId, seatId), inArray(reservations.status, [...ACTIVE_RESERVATION_STATUSES])),
@@ -137,7 +146,12 @@ async function load(db: Database, seatId: number): Promise<SeatCopy> {
     seat: Object.freeze(seat),
     schedule: schedules[0],
     holds: Object.freeze(
-      held.map((h) => ({ start: h.start.getTime(), end: h.end.getTime(), userId: h.userId })),
+      held.map((h) => ({
+        start: h.start.getTime(),
+        end: h.end.getTime(),
+        userId: h.userId,
+        awayUntil: h.status === "AWAY" && h.awayUntil ? h.awayUntil.getTime() : null,
+      })),
     ),
   };
 }

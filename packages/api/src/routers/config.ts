@@ -12,6 +12,9 @@ export interface PublicConfig {
   pastToleranceMinutes: number;
   checkInEarlyMinutes: number;
   graceMinutes: number;
+  /** The longest away break, and how many one reservation may take. */
+  awayMaxMinutes: number;
+  awayBreaks: number;
 }
 
 export function publicConfig(rules: BookingRules): PublicConfig {
@@ -23,6 +26,8 @@ export function publicConfig(rules: BookingRules): PublicConfig {
     pastToleranceMinutes: rules.pastToleranceMinutes,
     checkInEarlyMinutes: rules.checkInEarlyMinutes,
     graceMinutes: rules.graceMinutes,
+    awayMaxMinutes: rules.awayMaxMinutes,
+    awayBreaks: rules.awayBreaks,
   };
 }
 

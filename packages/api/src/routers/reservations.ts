@@ -1,7 +1,14 @@
-import { createReservationInput, idInput, myReservationsInput, scanInput } from "@dlsms/validators";
+import {
+  awayInput,
+  createReservationInput,
+  idInput,
+  myReservationsInput,
+  scanInput,
+} from "@dlsms/validators";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { lostRacesForBooking } from "../read-models/known-losses";
 import { cachedMyReservations } from "../read-models/student-reservations";
+import { comeBack, stepAway } from "../services/away.service";
 import { withEffects } from "../services/events";
 import * as service from "../services/reservations.service";
 import { scanSeat } from "../services/scan.service";
@@ -55,5 +62,18 @@ export const reservationsRouter = {
       withEffects(ctx, (effects) =>
         service.release(ctx.db, ctx.user.id, input.id, ctx.config.rules, effects),
       ),
+    ),
+  /** A short break from a checked-in reservation (status AWAY until the break ends). */
+  away: protectedProcedure
+    .input(awayInput)
+    .mutation(({ ctx, input }) =>
+      withEffects(ctx, (effects) =>
+        stepAway(ctx.db, ctx.user.id, input.id, input.minutes, ctx.config.rules, effects),
+      ),
+    ),
+  back: protectedProcedure
+    .input(idInput)
+    .mutation(({ ctx, input }) =>
+      withEffects(ctx, (effects) => comeBack(ctx.db, ctx.user.id, input.id, ctx.config.rules, effects)),
     ),
 } satisfies TRPCRouterRecord;

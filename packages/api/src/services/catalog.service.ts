@@ -242,7 +242,7 @@ export async function utilisation(
     .select({
       branch: branches.name,
       seats: sql<number>`count(distinct ${seats.id})::int`,
-      bookedHours: sql<number>`coalesce(sum(extract(epoch from (least(${reservations.endTime}, ${pgTime(to)}) - greatest(${reservations.startTime}, ${pgTime(from)}))) / 3600) filter (where ${inArray(reservations.status, ["HELD", "CONFIRMED", "CHECKED_IN", "COMPLETED"])}), 0)::float8`,
+      bookedHours: sql<number>`coalesce(sum(extract(epoch from (least(${reservations.endTime}, ${pgTime(to)}) - greatest(${reservations.startTime}, ${pgTime(from)}))) / 3600) filter (where ${inArray(reservations.status, ["HELD", "CONFIRMED", "CHECKED_IN", "AWAY", "COMPLETED"])}), 0)::float8`,
       noShows: sql<number>`count(${reservations.id}) filter (where ${reservations.status} = 'NO_SHOW')::int`,
       checkIns: sql<number>`count(${reservations.checkedInAt})::int`,
     })

@@ -87,7 +87,7 @@ export async function searchStudents(
       name: users.name,
       role: users.role,
       upcoming: sql<number>`(select count(*)::int from reservations r where r.user_id = ${users.id}
-        and r.status in ('HELD', 'CONFIRMED', 'CHECKED_IN') and r.end_time > now())`,
+        and r.status in ('HELD', 'CONFIRMED', 'CHECKED_IN', 'AWAY') and r.end_time > now())`,
     })
     .from(users)
     .where(where)

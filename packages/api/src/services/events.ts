@@ -24,7 +24,10 @@ export type SeatChangeReason =
   | "claimed"
   | "declined"
   | "maintenance"
-  | "retired";
+  | "retired"
+  | "away"
+  | "back"
+  | "away_ended";
 
 export interface SeatChange {
   seatId: number;

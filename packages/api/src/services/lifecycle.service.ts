@@ -1,5 +1,5 @@
 import { type Database, reservations } from "@dlsms/db";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { RuleViolation } from "../errors";
 import { formatForPeople } from "../time";
@@ -13,11 +13,15 @@ const statusWords: Record<string, string> = {
   HELD: "a waitlist offer you have not claimed yet",
   CONFIRMED: "confirmed",
   CHECKED_IN: "already checked in",
+  AWAY: "checked in, on a break",
   COMPLETED: "completed",
   CANCELLED: "cancelled",
   NO_SHOW: "marked as a no-show",
   EXPIRED: "an offer that expired",
 };
+
+/** The student holds the seat in person: checked in, or on a break from it. */
+const SEATED: ("CHECKED_IN" | "AWAY")[] = ["CHECKED_IN", "AWAY"];
 
 /** One conditional UPDATE: a concurrent sweeper or second click cannot double-apply it. */
 export async function checkIn(
@@ -90,7 +94,7 @@ export async function cancel(
   if (row) return toReservationView(row);
 
   const current = await findOwnReservation(db, userId, id);
-  if (current.status === "CHECKED_IN") {
+  if (current.status === "CHECKED_IN" || current.status === "AWAY") {
     throw new RuleViolation("You are checked in: use “I'm leaving” (release) to end this reservation");
   }
   if (current.status === "HELD") {
@@ -106,7 +110,10 @@ export async function cancel(
   );
 }
 
-/** "I'm leaving": ends a CHECKED_IN reservation now, freeing the rest of its slot at once. */
+/**
+ * "I'm leaving": ends a CHECKED_IN reservation now, freeing the rest of its slot at once. A
+ * student on a break (AWAY) may leave for good too, without coming back first.
+ */
 export async function release(
   db: Database,
   userId: number,
@@ -119,7 +126,7 @@ export async function release(
       .select({ endTime: reservations.endTime })
       .from(reservations)
       .where(
-        and(eq(reservations.id, id), eq(reservations.userId, userId), eq(reservations.status, "CHECKED_IN")),
+        and(eq(reservations.id, id), eq(reservations.userId, userId), inArray(reservations.status, SEATED)),
       )
       .for("update");
     if (!previous) return undefined;
@@ -131,8 +138,9 @@ export async function release(
         status: "COMPLETED",
         // Released before its start (checked in early): keep end > start for the CHECK.
         endTime: sql`least(${reservations.endTime}, greatest(now(), ${reservations.startTime} + interval '1 second'))`,
+        awayUntil: null,
       })
-      .where(and(eq(reservations.id, id), eq(reservations.status, "CHECKED_IN")))
+      .where(and(eq(reservations.id, id), inArray(reservations.status, SEATED)))
       .returning();
     if (released) {
       // Only the rest of the slot, from the release on.

@@ -1,4 +1,5 @@
 import {
+  ACTIVE_RESERVATION_STATUSES,
   branchClosures,
   branches,
   branchOpeningHours,
@@ -279,7 +280,7 @@ export async function addClosure(
       .where(
         and(
           eq(reservations.branchId, branch.branchId),
-          inArray(reservations.status, ["HELD", "CONFIRMED", "CHECKED_IN"]),
+          inArray(reservations.status, [...ACTIVE_RESERVATION_STATUSES]),
           lt(reservations.startTime, day.to),
           gt(reservations.endTime, day.from),
         ),

@@ -4,13 +4,13 @@ import { type SQL, sql } from "drizzle-orm";
 
 /**
  * One row of a staff report. What counts (docs/api.md, "Reports"):
- * - `reservations`: reservations that started in the range and were kept — CONFIRMED, CHECKED_IN,
+ * - `reservations`: reservations that started in the range and were kept — CONFIRMED, CHECKED_IN, AWAY,
  *   COMPLETED or NO_SHOW. Cancelled ones and waitlist offers (HELD, EXPIRED) are not bookings.
- * - `bookedHours`: seat-hours of CONFIRMED, CHECKED_IN and COMPLETED reservations (a release
+ * - `bookedHours`: seat-hours of CONFIRMED, CHECKED_IN, AWAY and COMPLETED reservations (a release
  *   shortens a COMPLETED one to the time used), counted only inside the range and inside their
  *   branch's opening hours. A no-show's seat went back to others, so it books no hours.
  * - `openHours`: capacity, the branch's seats (every status but RETIRED) × its opening hours.
- * - `noShowRate`: noShows over the reservations whose check-in was decided (CHECKED_IN,
+ * - `noShowRate`: noShows over the reservations whose check-in was decided (CHECKED_IN, AWAY,
  *   COMPLETED, NO_SHOW); 0 when none was.
  * A reservation's count goes to the day and hour it started; its hours to the days and hours they fall in.
  */
@@ -105,7 +105,7 @@ function reportQuery(input: ReportInput, zone: string): SQL {
       from reservations r
       join seats s on s.id = r.seat_id
       cross join bounds
-      where r.status in ('CONFIRMED', 'CHECKED_IN', 'COMPLETED', 'NO_SHOW')
+      where r.status in ('CONFIRMED', 'CHECKED_IN', 'AWAY', 'COMPLETED', 'NO_SHOW')
         and r.start_time < bounds.range_end and r.end_time > bounds.range_start
     ),
     -- Each booking once per local day it touches (at most three: it lasts at most 24 h), so
@@ -134,7 +134,7 @@ function reportQuery(input: ReportInput, zone: string): SQL {
       union all
       select k.branch_id, k.area, (k.start_time at time zone p.zone)::date,
         to_char(k.start_time at time zone p.zone, 'HH24'), 0, 0, 1,
-        (k.status = 'NO_SHOW')::int, (k.status in ('CHECKED_IN', 'COMPLETED', 'NO_SHOW'))::int
+        (k.status = 'NO_SHOW')::int, (k.status in ('CHECKED_IN', 'AWAY', 'COMPLETED', 'NO_SHOW'))::int
       from kept k
       cross join params p
       cross join bounds

@@ -26,6 +26,10 @@ export interface MyReservationView extends ReservationView {
   checkInClosesAt: string;
   /** Why the library cancelled it (staff or maintenance), from the student's notification. */
   cancelReason: string | null;
+  /** While AWAY: when the break runs out (then the sweeper ends the reservation). */
+  awayUntil: string | null;
+  /** Away breaks taken so far (at most AWAY_BREAKS). */
+  awayBreaks: number;
 }
 
 /**
@@ -59,7 +63,8 @@ function selectMyReservations(rules: BookingRules): SQL {
     ${iso(sql`r.start_time - ${rules.checkInEarlyMinutes}::int * interval '1 minute'`)} as "checkInOpensAt",
     ${iso(sql`r.start_time + ${rules.graceMinutes}::int * interval '1 minute'`)} as "checkInClosesAt",
     s.code as "seatCode", b.name as branch, s.area, s.has_power as "hasPower", s.has_monitor as "hasMonitor",
-    ${cancelReason} as "cancelReason"
+    ${cancelReason} as "cancelReason",
+    case when r.status = 'AWAY' then ${iso(col("r.away_until"))} end as "awayUntil", r.away_breaks as "awayBreaks"
     from reservations r join seats s on s.id = r.seat_id join branches b on b.id = s.branch_id`;
 }
 

@@ -1,8 +1,9 @@
-import { type Database, reservations, seats } from "@dlsms/db";
+import { ACTIVE_RESERVATION_STATUSES, type Database, reservations, seats } from "@dlsms/db";
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { Conflict, NotFound } from "../errors";
 import { addMinutes } from "../time";
+import { comeBack } from "./away.service";
 import { createReservation } from "./booking.service";
 import type { Effects } from "./events";
 import { checkIn } from "./lifecycle.service";
@@ -22,8 +23,6 @@ export interface ScanResult {
   /** When "taken": when the seat is next free (the end of the bookings holding it), or null. */
   freeFrom?: string | null;
 }
-
-const HOLDING = ["HELD", "CONFIRMED", "CHECKED_IN"] as const;
 
 /**
  * A student scanned the QR code on a seat: check in to their booking of it, or take the free
@@ -56,6 +55,13 @@ export async function scanSeat(
   const own = holding.find((r) => r.userId === userId && inCheckInWindow(r, now, rules));
   if (own?.status === "CHECKED_IN")
     return { outcome: "checked_in", seat: label, reservation: toReservationView(own) };
+  // Back from a break: scanning one's own seat ends it, as "I'm back" does.
+  if (own?.status === "AWAY")
+    return {
+      outcome: "checked_in",
+      seat: label,
+      reservation: await comeBack(db, userId, own.id, rules, effects),
+    };
   if (own?.status === "CONFIRMED")
     return {
       outcome: "checked_in",
@@ -119,7 +125,7 @@ function inCheckInWindow(
 ): boolean {
   const { opensAt, closesAt } = checkInWindow(r, rules);
   // Already seated (checked in early, perhaps): until the booking ends.
-  if (r.status === "CHECKED_IN") return opensAt <= now && now < r.endTime;
+  if (r.status === "CHECKED_IN" || r.status === "AWAY") return opensAt <= now && now < r.endTime;
   return opensAt <= now && now <= closesAt;
 }
 
@@ -148,7 +154,7 @@ function holdingFrom(db: Database, seatId: number, from: Date) {
     .where(
       and(
         eq(reservations.seatId, seatId),
-        inArray(reservations.status, [...HOLDING]),
+        inArray(reservations.status, [...ACTIVE_RESERVATION_STATUSES]),
         gt(reservations.endTime, from),
       ),
     )

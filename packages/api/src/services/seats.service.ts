@@ -133,6 +133,8 @@ export async function busyIntervals(
       startTime: reservations.startTime,
       endTime: reservations.endTime,
       userId: reservations.userId,
+      status: reservations.status,
+      awayUntil: reservations.awayUntil,
     })
     .from(reservations)
     .where(and(eq(reservations.seatId, seatId), activeOverlapping(window.from, window.to)))
@@ -142,6 +144,7 @@ export async function busyIntervals(
     startTime: iso(r.startTime),
     endTime: iso(r.endTime),
     mine: r.userId === viewerId,
+    ...(r.status === "AWAY" && r.awayUntil ? { awayUntil: iso(r.awayUntil) } : {}),
   }));
 }
 

@@ -2,6 +2,7 @@ import { type Database, reservations } from "@dlsms/db";
 import { and, eq, isNull, lte, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { pgTime } from "./availability";
+import { endExpiredBreaks, remindBreaksEnding } from "./away-sweep";
 import { Effects } from "./events";
 import { reopenEndedMaintenance } from "./maintenance.service";
 import { createNotification } from "./notifications.service";
@@ -16,6 +17,10 @@ export interface SweepResult {
   reminders: number;
   /** Seats whose maintenance closure ended, bookable again. */
   reopenedSeats: number;
+  /** Reservations ended because their away break ran out (the seat offered to the waitlist). */
+  breaksEnded: number;
+  /** "Your break ends in 5 minutes" reminders sent. */
+  breakReminders: number;
 }
 
 const BATCH = 200;
@@ -38,6 +43,8 @@ export async function runSweep(
     expiredOffers: 0,
     reminders: 0,
     reopenedSeats: 0,
+    breaksEnded: 0,
+    breakReminders: 0,
   };
 
   // CONFIRMED and not checked in once start + grace has passed → NO_SHOW; the rest of the slot
@@ -142,6 +149,8 @@ export async function runSweep(
   });
 
   result.reopenedSeats = await reopenEndedMaintenance(db, now, effects);
+  result.breaksEnded = await endExpiredBreaks(db, rules, now, effects);
+  result.breakReminders = await remindBreaksEnding(db, now, effects);
 
   return { result, effects };
 }

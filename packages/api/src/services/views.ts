@@ -45,6 +45,11 @@ export interface BusyInterval {
   endTime: string;
   /** True when the interval is the caller's own reservation. */
   mine: boolean;
+  /**
+   * Present only while its holder is away on a break: when the break runs out (the seat is still
+   * taken until then; the reservation ends if they are not back).
+   */
+  awayUntil?: string;
 }
 
 export const iso = (d: Date) => d.toISOString();
