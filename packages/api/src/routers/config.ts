@@ -12,9 +12,11 @@ export interface PublicConfig {
   pastToleranceMinutes: number;
   checkInEarlyMinutes: number;
   graceMinutes: number;
+  /** Whether "Sign in with your campus account" (GET /auth/oidc/login) is offered. */
+  campusSignIn: boolean;
 }
 
-export function publicConfig(rules: BookingRules): PublicConfig {
+export function publicConfig(rules: BookingRules, campusSignIn = false): PublicConfig {
   return {
     timeZone: rules.libraryTimezone,
     minDurationMinutes: rules.minDurationMinutes,
@@ -23,9 +25,12 @@ export function publicConfig(rules: BookingRules): PublicConfig {
     pastToleranceMinutes: rules.pastToleranceMinutes,
     checkInEarlyMinutes: rules.checkInEarlyMinutes,
     graceMinutes: rules.graceMinutes,
+    campusSignIn,
   };
 }
 
 export const configRouter = {
-  public: publicProcedure.query(({ ctx }) => publicConfig(ctx.config.rules)),
+  public: publicProcedure.query(({ ctx }) =>
+    publicConfig(ctx.config.rules, ctx.config.campusSignIn === true),
+  ),
 } satisfies TRPCRouterRecord;
