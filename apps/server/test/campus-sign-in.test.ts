@@ -170,6 +170,14 @@ describe("campus sign-in through a real OpenID provider", () => {
     expect(await accountsWith("S2026004")).toHaveLength(0);
   });
 
+  it("a sign-in cancelled at the provider is refused and signs nobody in", async () => {
+    const walk = await walkSignIn(loginUrl(), "dave-sub", { cancel: true });
+    expect(walk.response.status).toBe(400);
+    expect(walk.location).toBeUndefined();
+    expect(await walk.response.text()).toMatch(/cancelled or refused by the campus provider/);
+    expect(await accountsWith("S2026004")).toHaveLength(0);
+  });
+
   it("a provider claim naming a staff account never signs in as staff", async () => {
     const walk = await walkSignIn(loginUrl(), "staff-sub");
     expect(walk.response.status).toBe(403);

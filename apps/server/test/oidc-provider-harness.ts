@@ -115,7 +115,12 @@ export interface SignInWalk {
 export async function walkSignIn(
   loginUrl: string,
   accountId: string,
-  options: { jar?: CookieJar; beforeCallback?: (callback: URL, jar: CookieJar) => Promise<void> | void } = {},
+  options: {
+    jar?: CookieJar;
+    /** Press the provider's "Cancel" instead of signing in. */
+    cancel?: boolean;
+    beforeCallback?: (callback: URL, jar: CookieJar) => Promise<void> | void;
+  } = {},
 ): Promise<SignInWalk> {
   const jar = options.jar ?? new CookieJar();
   const dlsms = new URL(loginUrl).origin;
@@ -142,6 +147,12 @@ export async function walkSignIn(
     if (url.origin === dlsms) return { response: res, location: undefined };
     // A provider page: submit its form (login or consent) as the student would.
     const html = await res.text();
+    const cancelUrl = /<a href="([^"]+)">\[ Cancel \]/.exec(html)?.[1];
+    if (options.cancel && cancelUrl) {
+      url = new URL(cancelUrl.replaceAll("&amp;", "&"), url);
+      init = { method: "GET" };
+      continue;
+    }
     const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
     const prompt = /name="prompt" value="([a-z]+)"/.exec(html)?.[1];
     if (!action || !prompt)

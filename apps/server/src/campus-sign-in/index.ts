@@ -115,7 +115,8 @@ export function createCampusSignIn(options: {
         idTokenExpected: true,
       });
       claims = { ...tokens.claims() };
-      if (claims[settings.studentIdClaim] === undefined || claims.name === undefined) {
+      const incomplete = claims[settings.studentIdClaim] === undefined || claims.name === undefined;
+      if (incomplete && config.serverMetadata().userinfo_endpoint) {
         // Many providers put profile claims only in the userinfo answer.
         const sub = String(claims.sub);
         claims = { ...(await oidc.fetchUserInfo(config, tokens.access_token, sub)), ...claims };
@@ -123,7 +124,11 @@ export function createCampusSignIn(options: {
     } catch (error) {
       if (!isRefusal(error)) throw error;
       logger.warn({ err: error }, "campus sign-in refused");
-      refuse(res, 400, "The campus sign-in could not be verified. Please start again.", clear);
+      const message =
+        error instanceof oidc.AuthorizationResponseError
+          ? "The campus sign-in was cancelled or refused by the campus provider."
+          : "The campus sign-in could not be verified. Please start again.";
+      refuse(res, 400, message, clear);
       return;
     }
     try {
