@@ -185,6 +185,35 @@ describe("campus sign-in through a real OpenID provider", () => {
   });
 });
 
+describe("campus sign-in with another student id claim, sent in the ID token", () => {
+  it("takes the student id from OIDC_STUDENT_ID_CLAIM", async () => {
+    const other = await startTestProvider(
+      { "frank-sub": { preferred_username: "frank", student_number: "S2026201", name: "Frank Campus" } },
+      { claimsInIdToken: true },
+    );
+    const ts = await startTestServer({
+      OIDC_ISSUER: other.issuer,
+      OIDC_CLIENT_ID: other.clientId,
+      OIDC_CLIENT_SECRET: other.clientSecret,
+      OIDC_STUDENT_ID_CLAIM: "student_number",
+    });
+    try {
+      const url = `http://localhost:${ts.server.port}`;
+      other.start(`${url}/auth/oidc/callback`);
+      const walk = await walkSignIn(`${url}/auth/oidc/login`, "frank-sub");
+      expect(walk.response.status).toBe(302);
+      const token = new URLSearchParams(walk.location?.hash.slice(1)).get("campus-token") ?? "";
+      expect(await ts.client(token).auth.me.query()).toMatchObject({
+        studentId: "S2026201",
+        name: "Frank Campus",
+      });
+    } finally {
+      await ts.stop();
+      await other.close();
+    }
+  });
+});
+
 describe("campus sign-in off (OIDC_* unset)", () => {
   it("answers 404 at /auth/oidc/login and tells the SPA it is off", async () => {
     const ts = await startTestServer();

@@ -7,10 +7,8 @@ import Provider from "oidc-provider";
  * development login and consent pages (devInteractions) accept any account id; the accounts'
  * claims come from `accounts`.
  */
-export interface CampusAccount {
-  preferred_username: string;
-  name: string;
-}
+/** An account's claims besides `sub` (name, preferred_username, student_number…). */
+export type CampusAccount = Record<string, string>;
 
 export interface TestProvider {
   issuer: string;
@@ -21,7 +19,11 @@ export interface TestProvider {
   close(): Promise<void>;
 }
 
-export async function startTestProvider(accounts: Record<string, CampusAccount>): Promise<TestProvider> {
+export async function startTestProvider(
+  accounts: Record<string, CampusAccount>,
+  /** Profile claims in the ID token itself; by default they come only from userinfo. */
+  options: { claimsInIdToken?: boolean } = {},
+): Promise<TestProvider> {
   const http: Server = createServer();
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   const issuer = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -43,7 +45,8 @@ export async function startTestProvider(accounts: Record<string, CampusAccount>)
             token_endpoint_auth_method: "client_secret_post",
           },
         ],
-        claims: { openid: ["sub"], profile: ["name", "preferred_username"] },
+        claims: { openid: ["sub"], profile: ["name", "preferred_username", "student_number"] },
+        conformIdTokenClaims: options.claimsInIdToken !== true,
         cookies: { keys: ["campus-provider-test-cookie-key"] },
         pkce: { required: () => true },
         async findAccount(_ctx, id) {
