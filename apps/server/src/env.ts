@@ -93,6 +93,15 @@ const schema = z
     BODY_LIMIT_BYTES: int(1_024, 1_048_576),
     /** Server processes sharing PORT (node:cluster); more than 1 needs Postgres and Redis. */
     WORKERS: int(1, 1, 64),
+    /** Campus sign-in (OpenID Connect): the provider's issuer URL; unset turns campus sign-in off. */
+    OIDC_ISSUER: z
+      .url()
+      .refine((u) => /^https?:\/\//.test(u), "must be an http:// or https:// URL")
+      .optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    /** The ID token or userinfo claim that holds the student id. */
+    OIDC_STUDENT_ID_CLAIM: z.string().min(1).default("preferred_username"),
   })
   .superRefine((env, ctx) => {
     if (env.MAX_DURATION_MINUTES < env.MIN_DURATION_MINUTES) {
@@ -117,7 +126,24 @@ const schema = z
         message: "more than 1 needs DATABASE_URL (PostgreSQL) and REDIS_URL (shared events and cache)",
       });
     }
+    const oidcSet = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET].filter(Boolean).length;
+    if (oidcSet !== 0 && oidcSet !== 3) {
+      // Half a configuration would offer a sign-in button that cannot work.
+      ctx.addIssue({
+        code: "custom",
+        path: ["OIDC_ISSUER"],
+        message: "campus sign-in needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together (or none)",
+      });
+    }
     if (env.NODE_ENV !== "production") return;
+    if (env.OIDC_ISSUER?.startsWith("http://")) {
+      // Discovery, keys and the code exchange over plain HTTP could be tampered with on the way.
+      ctx.addIssue({
+        code: "custom",
+        path: ["OIDC_ISSUER"],
+        message: "must be https:// when NODE_ENV=production",
+      });
+    }
     // A production start with a guessable secret would let anyone mint admin tokens.
     if (env.JWT_SECRET === DEV_JWT_SECRET || env.JWT_SECRET.length < 32) {
       ctx.addIssue({
@@ -182,6 +208,7 @@ export function toApiConfig(env: Env): ApiConfig {
       loginAttemptsPerIpPerMinute: env.LOGIN_ATTEMPTS_PER_IP_PER_MINUTE,
       registrationsPerIpPerHour: env.REGISTRATIONS_PER_IP_PER_HOUR,
     },
+    campusSignIn: env.OIDC_ISSUER !== undefined,
   };
 }
 

@@ -65,9 +65,23 @@ export function createMetrics(sources: { websockets: () => number; sse: () => nu
     },
   });
   for (const outcome of ["booked", "conflict", "rule"]) bookings.inc({ outcome }, 0);
+  const cacheRequests = new Counter({
+    name: "dlsms_cache_requests_total",
+    help: 'Reads of each read model (cache): "hit" answered from this process\'s fresh copy, "miss" loaded (or joined a load)',
+    labelNames: ["cache", "result"] as const,
+    registers,
+  });
 
   const observer: ApiObserver = {
     bookingAttempt: (outcome) => bookings.inc({ outcome }),
+    // Called once per read model (the copies keep what it returns): a read costs one increment.
+    cacheReads(cache) {
+      const hits = cacheRequests.labels({ cache, result: "hit" });
+      const misses = cacheRequests.labels({ cache, result: "miss" });
+      hits.inc(0);
+      misses.inc(0);
+      return { hit: () => hits.inc(), miss: () => misses.inc() };
+    },
   };
   return {
     registry,

@@ -73,6 +73,8 @@ export function httpLabels(
     if (path === "/api" || path.startsWith("/api/"))
       return { door: "rest", procedure: restRoute(req.method ?? "GET", path) ?? "other" };
     if (path === "/healthz" || path === "/metrics") return { door: "ops", procedure: path };
+    if (path === "/auth/oidc/login" || path === "/auth/oidc/callback")
+      return { door: "web", procedure: path };
     return { door: "web", procedure: "static" };
   };
 }

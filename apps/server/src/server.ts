@@ -7,6 +7,7 @@ import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import type { Registry } from "prom-client";
 import { WebSocketServer } from "ws";
 import { type Backends, createBackends } from "./backends";
+import { campusSignInSettings, createCampusSignIn } from "./campus-sign-in";
 import { type Env, publicUrlOf, toApiConfig } from "./env";
 import { type GrpcDoor, startGrpcServer } from "./grpc/server";
 import type { Logger } from "./logger";
@@ -171,6 +172,16 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
     publicUrl: () => publicUrlOf(env, boundPort),
   });
   const restHandler: Handler = rest.handle;
+  // ── Campus sign-in (OIDC_*; off when unset): GET /auth/oidc/login and /auth/oidc/callback.
+  const campusSettings = campusSignInSettings(env);
+  const campusSignIn =
+    campusSettings &&
+    createCampusSignIn({
+      settings: campusSettings,
+      deps,
+      logger,
+      publicUrl: () => publicUrlOf(env, boundPort),
+    });
 
   const handle: Handler = (req, res) => {
     const path = pathOf(req);
@@ -198,6 +209,11 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
     }
     if (isUnder(path, "/api")) {
       restHandler(req, res);
+      return;
+    }
+    if (isUnder(path, "/auth/oidc")) {
+      if (campusSignIn) campusSignIn(req, res, path);
+      else sendJson(res, 404, { error: "Campus sign-in is not configured" });
       return;
     }
     staticHandler(req, res);

@@ -41,6 +41,33 @@ describe("loadEnv", () => {
     expect(toApiConfig(env).rules.graceMinutes).toBe(0);
   });
 
+  it("turns campus sign-in on only with issuer, client id and secret together", () => {
+    const oidc = {
+      OIDC_ISSUER: "https://idp.example.edu/realms/campus",
+      OIDC_CLIENT_ID: "dlsms",
+      OIDC_CLIENT_SECRET: "s",
+    };
+    expect(toApiConfig(loadEnv({})).campusSignIn).toBe(false);
+    const on = loadEnv(oidc);
+    expect(toApiConfig(on).campusSignIn).toBe(true);
+    expect(on.OIDC_STUDENT_ID_CLAIM).toBe("preferred_username");
+    expect(loadEnv({ ...oidc, OIDC_STUDENT_ID_CLAIM: "student_number" }).OIDC_STUDENT_ID_CLAIM).toBe(
+      "student_number",
+    );
+    expect(() => loadEnv({ OIDC_ISSUER: oidc.OIDC_ISSUER })).toThrow(/OIDC_ISSUER: campus sign-in needs/);
+    expect(() => loadEnv({ ...oidc, OIDC_CLIENT_SECRET: "" })).toThrow(/OIDC_ISSUER/);
+    expect(() => loadEnv({ ...oidc, OIDC_ISSUER: "ftp://idp.example.edu" })).toThrow(/OIDC_ISSUER/);
+    // Plain http only outside production.
+    expect(loadEnv({ ...oidc, OIDC_ISSUER: "http://127.0.0.1:9999" }).OIDC_ISSUER).toBe(
+      "http://127.0.0.1:9999",
+    );
+    const production = { NODE_ENV: "production", JWT_SECRET: strongSecret, ADMIN_PASSWORD: "a-real-one" };
+    expect(() => loadEnv({ ...production, ...oidc, OIDC_ISSUER: "http://idp.example.edu" })).toThrow(
+      /OIDC_ISSUER: must be https/,
+    );
+    expect(loadEnv({ ...production, ...oidc }).OIDC_ISSUER).toBe(oidc.OIDC_ISSUER);
+  });
+
   it("accepts GRPC_PORT=off and a number", () => {
     expect(loadEnv({ GRPC_PORT: "off" }).GRPC_PORT).toBe("off");
     expect(loadEnv({ GRPC_PORT: "50051" }).GRPC_PORT).toBe(50051);

@@ -1,6 +1,6 @@
 import type { AppRouter } from "@dlsms/api";
 import { createTestDatabase, type TestDatabase } from "@dlsms/db/testing";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpLink } from "@trpc/client";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -146,6 +146,39 @@ describe("GET /metrics", () => {
     expect(
       count({ door: "grpc", procedure: "/library.ReservationService/CreateReservation", status: "200" }),
     ).toBe(2);
+  });
+
+  it("counts read-model cache hits and misses: a first read is a miss, a repeat a hit", async () => {
+    const token = await login("S2021006");
+    const trpc = createTRPCClient<AppRouter>({
+      links: [httpLink({ url: `${server.url}/trpc`, headers: { authorization: `Bearer ${token}` } })],
+    });
+    const reads = async (cache: string) => {
+      const families = await scrape();
+      const of = (result: string) => counter(families, "dlsms_cache_requests_total", { cache, result });
+      return { hit: of("hit"), miss: of("miss") };
+    };
+    // A window nobody else in this file lists, and a seat nobody else opens.
+    const window = {
+      branch: "Science Library",
+      startTime: tomorrowAt(15).toISOString(),
+      endTime: tomorrowAt(16).toISOString(),
+    };
+    const reads2x = async (cache: string, read: () => Promise<unknown>) => {
+      const before = await reads(cache);
+      await read();
+      const first = await reads(cache);
+      await read();
+      const second = await reads(cache);
+      expect(first).toEqual({ hit: before.hit, miss: before.miss + 1 });
+      expect(second).toEqual({ hit: first.hit + 1, miss: first.miss });
+    };
+    await reads2x("seat-listings", () => trpc.seats.list.query(window));
+    await reads2x("seat-details", () => trpc.seats.get.query({ id: 40 }));
+    await reads2x("student-reservations", () => trpc.reservations.mine.query());
+    // The listing's load read the branch's catalogue (both loaded or served once).
+    const catalogue = await reads("branch-catalogue");
+    expect(catalogue.hit + catalogue.miss).toBeGreaterThanOrEqual(1);
   });
 
   it("writes one log line per request with method, path, status, duration and user, never the token", async () => {

@@ -46,6 +46,8 @@ export interface AuthConfig {
 export interface ApiConfig {
   rules: BookingRules;
   auth: AuthConfig;
+  /** Whether campus sign-in (OpenID Connect, OIDC_*) is on: the SPA then offers it. */
+  campusSignIn?: boolean;
 }
 
 export const DEFAULT_RULES: BookingRules = {

@@ -4,12 +4,13 @@ import type { Database } from "@dlsms/db";
 import { bearerToken, knownSession, type SessionUser, verifyToken } from "./auth/jwt";
 import type { LoginLimiter } from "./auth/limiter";
 import type { ApiConfig } from "./config";
+import type { CacheObserver } from "./read-models/versioned-copies";
 
 /** What became of a booking attempt: booked, refused because the seat or student was busy, or by a rule. */
 export type BookingOutcome = "booked" | "conflict" | "rule";
 
 /** Hooks for operators' counters (the server's /metrics); the API never depends on them. */
-export interface ApiObserver {
+export interface ApiObserver extends CacheObserver {
   bookingAttempt(outcome: BookingOutcome): void;
 }
 

@@ -8,5 +8,6 @@ export {
   type MakeLimiter,
 } from "./auth/limiter";
 export { checkHealth } from "./routers/health";
+export { type CampusIdentity, signInCampusStudent } from "./services/campus-sign-in.service";
 export * from "./services/events";
 export { runSweep, type SweepResult } from "./services/sweeper";

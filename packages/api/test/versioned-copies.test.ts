@@ -36,6 +36,31 @@ describe("VersionedCopies", () => {
     expect(await Promise.all([a, b, c])).toEqual(["one", "one", "two"]);
   });
 
+  it("counts each read once, as a hit when the held copy serves it, else as a miss", async () => {
+    const copies = new VersionedCopies<string, string>({ name: "things" });
+    const counts = { hit: 0, miss: 0 };
+    const asked: string[] = [];
+    const observer = {
+      cacheReads(readModel: string) {
+        asked.push(readModel);
+        return { hit: () => counts.hit++, miss: () => counts.miss++ };
+      },
+    };
+    const counter = copies.counter(observer);
+    const { load, finish } = manualLoad<string>();
+    const first = copies.read("k", 1, load, Date.now(), counter);
+    const joined = copies.read("k", 1, load, Date.now(), counter);
+    finish(0, "one");
+    expect(await Promise.all([first, joined])).toEqual(["one", "one"]);
+    expect(counts).toEqual({ hit: 0, miss: 2 });
+    expect(await copies.read("k", 1, load, Date.now(), copies.counter(observer))).toBe("one");
+    expect(counts).toEqual({ hit: 1, miss: 2 });
+    // The observer is asked once for this read model's counter; unnamed copies count nothing.
+    expect(asked).toEqual(["things"]);
+    new VersionedCopies<string, string>({}).counter(observer).hit();
+    expect(counts).toEqual({ hit: 1, miss: 2 });
+  });
+
   it("never lets an older load finishing late replace a newer copy", async () => {
     const copies = new VersionedCopies<string, string>({});
     const { load, finish } = manualLoad<string>();

@@ -69,7 +69,8 @@ const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date
 export const users = pgTable("users", {
   id: serial("id").primaryKey(),
   studentId: varchar("student_id", { length: 50 }).notNull().unique(),
-  passwordHash: varchar("password_hash", { length: 255 }).notNull(),
+  /** Null for students who sign in only with their campus account (OpenID Connect). */
+  passwordHash: varchar("password_hash", { length: 255 }),
   name: varchar("name", { length: 100 }).notNull(),
   role: varchar("role", { length: 20, enum: USER_ROLES }).notNull().default("student"),
   createdAt: tstz("created_at").notNull().defaultNow(),

@@ -12,6 +12,7 @@ export const DEFAULT_LIBRARY_CONFIG: LibraryConfig = {
   pastToleranceMinutes: 5,
   checkInEarlyMinutes: 15,
   graceMinutes: 15,
+  campusSignIn: false,
 };
 
 let current: LibraryConfig = DEFAULT_LIBRARY_CONFIG;

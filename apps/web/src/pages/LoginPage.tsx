@@ -1,5 +1,5 @@
 import { loginInput, registerInput } from "@dlsms/validators";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Field } from "../components/Field";
 import { auth, useAuth } from "../lib/auth";
@@ -43,6 +43,10 @@ export function LoginPage() {
   const login = useMutation(trpc.auth.login.mutationOptions({ onSuccess }));
   const register = useMutation(trpc.auth.register.mutationOptions({ onSuccess }));
   const pending = login.isPending || register.isPending;
+  // Shares the config query the rest of the app makes; until it answers, no campus link.
+  const config = useQuery(
+    trpc.config.public.queryOptions(undefined, { staleTime: Number.POSITIVE_INFINITY }),
+  );
   const failure = mode === "login" ? login.error : register.error;
 
   useEffect(() => {
@@ -81,6 +85,15 @@ export function LoginPage() {
           <p className="notice" role="alert">
             {notice}
           </p>
+        )}
+        {config.data?.campusSignIn && (
+          <>
+            {/* A plain link: the server answers it with a redirect to the campus provider. */}
+            <a className="campus-sign-in" href="/auth/oidc/login">
+              Sign in with your campus account
+            </a>
+            <p className="or">or with a DL-SMS password</p>
+          </>
         )}
         <form onSubmit={submit} noValidate>
           <Field

@@ -10,7 +10,7 @@ import { listSeats, resolveWindow } from "../services/seats.service";
 import type { SeatView } from "../services/views";
 import { busyIndexServes, busySeatIds, busySeatIdsFromDatabase } from "./branch-occupancy";
 import { PrerenderedArrayBuilder, type PrerenderedSequence, prerenderedSequence } from "./prerendered-json";
-import { perCache, VersionedCopies, versionReader } from "./versioned-copies";
+import { type CacheObserver, perCache, VersionedCopies, versionReader } from "./versioned-copies";
 
 /**
  * Seat listings of one branch from a cached catalogue of its seats and the ids of the seats busy
@@ -28,7 +28,7 @@ import { perCache, VersionedCopies, versionReader } from "./versioned-copies";
  * read (branchCatalogue says why that is safe).
  */
 export async function listSeatsFromCatalogue(
-  deps: { db: Database; cache: Cache },
+  deps: CatalogueDeps,
   input: SeatsListInput,
   rules: BookingRules,
   /** The seats version the listing is made for (branch-occupancy.ts); without one, the database answers. */
@@ -100,6 +100,7 @@ export const listedFromProcessCopies = (cache: Cache, input: SeatsListInput, ver
   input.branch !== undefined && busyIndexServes(cache, input.branch, version);
 
 type CatalogueSeat = Omit<SeatView, "available">;
+type CatalogueDeps = { db: Database; cache: Cache; observer?: CacheObserver | undefined };
 
 /** A branch's seats and their two listing entries each (free, taken), built and rendered once per copy. */
 interface Catalogue {
@@ -123,7 +124,7 @@ interface CatalogueHeld {
 
 const stateOf = perCache((cache) => ({
   // Bounded: branch names come from requests.
-  copies: new VersionedCopies<string, CatalogueHeld>({ max: 1_000 }),
+  copies: new VersionedCopies<string, CatalogueHeld>({ name: "branch-catalogue", max: 1_000 }),
   readVersion: versionReader(cache, CATALOG_VERSION_KEY),
 }));
 
@@ -134,22 +135,27 @@ const stateOf = perCache((cache) => ({
  * loads; why that is safe: docs/read-models.md ("Catalogue confirmed for a seats version").
  */
 async function branchCatalogue(
-  deps: { db: Database; cache: Cache },
+  deps: CatalogueDeps,
   branch: string,
   seatsVersion: number | undefined,
 ): Promise<Catalogue> {
   const state = stateOf(deps.cache);
+  const counter = state.copies.counter(deps.observer);
   const confirmed = state.copies.held(branch);
   if (
     seatsVersion !== undefined &&
     confirmed?.value.freshForSeats === seatsVersion &&
     confirmed.expiresAt > Date.now()
   ) {
+    counter.hit();
     return confirmed.value.catalogue;
   }
   const version = await state.readVersion();
+  const fresh = state.copies.fresh(branch, version);
+  if (fresh) counter.hit();
+  else counter.miss();
   const held =
-    state.copies.fresh(branch, version) ??
+    fresh ??
     (await state.copies.load(branch, version, () =>
       loadCatalogue(deps.db, branch).then((catalogue) => ({ catalogue })),
     ));

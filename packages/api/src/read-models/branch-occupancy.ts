@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
 import { ACTIVE_SQL } from "../services/reservation-queries";
 import { busySeatsOfBranch } from "../services/seats.service";
-import { perCache, VersionedCopies } from "./versioned-copies";
+import { type CacheObserver, perCache, VersionedCopies } from "./versioned-copies";
 
 /**
  * Which seats of a branch are busy during a window, answered from this process's copy of the
@@ -23,13 +23,19 @@ import { perCache, VersionedCopies } from "./versioned-copies";
  * saves: a copy is loaded only once RELOAD_AFTER listings at one version went to the database.
  */
 export async function busySeatIds(
-  deps: { db: Database; cache: Cache },
+  deps: { db: Database; cache: Cache; observer?: CacheObserver | undefined },
   branch: string,
   window: { from: Date; to: Date },
   version: number,
 ): Promise<Set<number>> {
-  const copy = stateOf(deps.cache).copies.fresh(branch, version);
-  if (copy) return busyIn(copy.value, window);
+  const { copies } = stateOf(deps.cache);
+  const counter = copies.counter(deps.observer);
+  const copy = copies.fresh(branch, version);
+  if (copy) {
+    counter.hit();
+    return busyIn(copy.value, window);
+  }
+  counter.miss();
   noteDatabaseRead(deps, branch, version);
   return busySeatIdsFromDatabase(deps.db, branch, window);
 }
@@ -64,7 +70,7 @@ interface BranchReads {
 
 // Bounded like the catalogue copies (branch-catalogue.ts): branch names come from requests.
 const stateOf = perCache(() => ({
-  copies: new VersionedCopies<string, BranchIndex>({ max: 1_000 }),
+  copies: new VersionedCopies<string, BranchIndex>({ name: "branch-occupancy", max: 1_000 }),
   reads: new LRUCache<string, BranchReads>({ max: 1_000 }),
 }));
 

@@ -13,6 +13,7 @@ import {
   type LocalLoadCheck,
   seatsListingKey,
 } from "./seat-listings";
+import type { CacheObserver } from "./versioned-copies";
 
 /** A cached listing: where it lives in the listing cache and how to load it on a miss. */
 export interface ListingRead<T> {
@@ -24,7 +25,12 @@ export interface ListingRead<T> {
 }
 
 /** What a listing read needs of the API's dependencies (no request, no transport). */
-type ReadDeps = { db: Database; cache: Cache; config: Pick<ApiConfig, "rules"> };
+type ReadDeps = {
+  db: Database;
+  cache: Cache;
+  config: Pick<ApiConfig, "rules">;
+  observer?: CacheObserver | undefined;
+};
 
 /** The listings behind `seats.list` and `branches.list`: the procedures and the REST/gRPC doors share these. */
 export const listingReads = {
@@ -43,8 +49,10 @@ export const listingReads = {
   }),
 };
 
-export const readListing = <T>(deps: { cache: Cache }, read: ListingRead<T>): Promise<T> =>
-  cachedListing(deps.cache, read.key, read.load, read.isLocal);
+export const readListing = <T>(
+  deps: { cache: Cache; observer?: CacheObserver | undefined },
+  read: ListingRead<T>,
+): Promise<T> => cachedListing(deps.cache, read.key, read.load, read.isLocal, deps.observer);
 
 export type { ListingFormat };
 
@@ -54,7 +62,8 @@ export type { ListingFormat };
  * The bytes are kept with the copy.
  */
 export const renderedListing = async <T>(
-  deps: { cache: Cache },
+  deps: { cache: Cache; observer?: CacheObserver | undefined },
   read: ListingRead<T>,
   format: ListingFormat<T>,
-): Promise<Buffer> => cachedListingAnswer(deps.cache, read.key, read.load, format, read.isLocal);
+): Promise<Buffer> =>
+  cachedListingAnswer(deps.cache, read.key, read.load, format, read.isLocal, deps.observer);

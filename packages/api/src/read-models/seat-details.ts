@@ -10,7 +10,7 @@ import { resolveWindow, type Window } from "../services/seats.service";
 import { type BusyInterval, iso, type SeatView } from "../services/views";
 import { addMinutes, libraryDay } from "../time";
 import { currentVersion } from "./seat-listings";
-import { perCache, VersionedCopies, versionReader } from "./versioned-copies";
+import { type CacheObserver, perCache, VersionedCopies, versionReader } from "./versioned-copies";
 
 /**
  * A seat's dialog (`seats.get`, `seats.availability`) from this process's copy of the seat: its
@@ -21,7 +21,7 @@ import { perCache, VersionedCopies, versionReader } from "./versioned-copies";
  * answers are what seats.service's getSeat/seatAvailability compute in SQL; a test compares them.
  */
 
-type Deps = { db: Database; cache: Cache };
+type Deps = { db: Database; cache: Cache; observer?: CacheObserver | undefined };
 
 interface Hold {
   start: number;
@@ -40,7 +40,7 @@ interface SeatCopy {
 }
 
 const stateOf = perCache((cache) => ({
-  copies: new VersionedCopies<number, SeatCopy>({ max: 20_000 }),
+  copies: new VersionedCopies<number, SeatCopy>({ name: "seat-details", max: 20_000 }),
   readCatalogVersion: versionReader(cache, CATALOG_VERSION_KEY),
 }));
 
@@ -52,7 +52,13 @@ async function seatCopy(
   const state = stateOf(deps.cache);
   // The versions first, then the clock (VersionedCopies.read).
   const version = await Promise.all([currentVersion(deps.cache), state.readCatalogVersion()]);
-  const copy = await state.copies.read(seatId, version, () => load(deps.db, seatId));
+  const copy = await state.copies.read(
+    seatId,
+    version,
+    () => load(deps.db, seatId),
+    Date.now(),
+    state.copies.counter(deps.observer),
+  );
   if (!copy.seat) throw new NotFound(`Seat ${seatId} does not exist`);
   return copy as SeatCopy & { seat: Omit<SeatView, "available"> };
 }

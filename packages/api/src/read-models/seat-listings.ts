@@ -2,6 +2,7 @@ import type { Cache } from "@dlsms/bus";
 import type { SeatsListInput } from "@dlsms/validators";
 import { SEATS_VERSION_KEY } from "../services/events";
 import {
+  type CacheObserver,
   COPY_TTL_MS,
   perCache,
   VersionedCopies,
@@ -37,8 +38,9 @@ export async function cachedListing<T>(
   key: string,
   load: ListingLoad<T>,
   isLocal?: LocalLoadCheck,
+  observer?: CacheObserver,
 ): Promise<T> {
-  return (await listingCopy(cache, key, load, isLocal)).rows as T;
+  return (await listingCopy(cache, key, load, isLocal, observer)).rows as T;
 }
 
 /** This process's fresh copy of the listing under the current version: local, shared, or loaded. */
@@ -47,16 +49,21 @@ async function listingCopy(
   key: string,
   load: ListingLoad<unknown>,
   isLocal: LocalLoadCheck | undefined,
+  observer: CacheObserver | undefined,
 ): Promise<Listing> {
   const version = await currentVersion(cache);
   const { copies } = stateOf(cache);
+  const counter = copies.counter(observer);
   // Reusing this process's copy costs far less than fetching and parsing the shared one on every
   // read (see docs/performance-log.md); the version read above still goes to the shared cache.
   const mine = copies.fresh(key, version);
   if (mine) {
+    counter.hit();
     shareOnce(cache, key, version, mine);
     return mine.value;
   }
+  // A miss here may still be answered by another instance's copy in the shared cache.
+  counter.miss();
   const askShared = isLocal?.(version) !== true;
   const copy = await copies.load(key, version, () =>
     fetchListing(cache, `${key}:v${version}`, askShared, load, version),
@@ -124,8 +131,9 @@ export async function cachedListingAnswer<T>(
   load: ListingLoad<T>,
   format: ListingFormat<T>,
   isLocal?: LocalLoadCheck,
+  observer?: CacheObserver,
 ): Promise<Buffer> {
-  const listing = await listingCopy(cache, key, load, isLocal);
+  const listing = await listingCopy(cache, key, load, isLocal, observer);
   listing.answers ??= new Map();
   const kept = listing.answers.get(format.name);
   if (kept) return kept;
@@ -166,7 +174,11 @@ const stateOf = perCache((cache): ListingState => {
   const read = versionReader(cache, SEATS_VERSION_KEY);
   const state: ListingState = {
     // Never past the expiry the shared entry was written with.
-    copies: new VersionedCopies({ max: MAX_LOCAL_COPIES, expiresAt: (listing) => listing.expiresAt }),
+    copies: new VersionedCopies({
+      name: "seat-listings",
+      max: MAX_LOCAL_COPIES,
+      expiresAt: (listing) => listing.expiresAt,
+    }),
     readVersion: async () => {
       const sentAt = Date.now();
       const version = await read();

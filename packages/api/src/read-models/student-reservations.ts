@@ -4,7 +4,13 @@ import { LRUCache } from "lru-cache";
 import type { BookingRules } from "../config";
 import { CATALOG_VERSION_KEY, reservationsVersionKey } from "../services/events";
 import { type MyReservationView, myReservations } from "../services/reservation-queries";
-import { COPY_TTL_MS, perCache, VersionedCopies, versionReader } from "./versioned-copies";
+import {
+  type CacheObserver,
+  COPY_TTL_MS,
+  perCache,
+  VersionedCopies,
+  versionReader,
+} from "./versioned-copies";
 
 /**
  * `reservations.mine`, kept per user in this process as a versioned copy under two versions
@@ -23,7 +29,7 @@ import { COPY_TTL_MS, perCache, VersionedCopies, versionReader } from "./version
  * instance serves its own readers. Rows and arrays are frozen, shared by every reader.
  */
 
-type Deps = { db: Database; cache: Cache };
+type Deps = { db: Database; cache: Cache; observer?: CacheObserver | undefined };
 
 /** The caller's reservations as the procedure answers them, from a fresh copy or a new load. */
 export async function cachedMyReservations(
@@ -36,7 +42,10 @@ export async function cachedMyReservations(
   const state = stateOf(deps.cache);
   // The versions first, then the clock: a copy must be loaded after the versions it is stored under.
   const version = await versionsOf(state, userId);
-  return (await state.copies.read(key, version, () => load(deps, userId, upcomingOnly, rules))).rows;
+  const counter = state.copies.counter(deps.observer);
+  return (
+    await state.copies.read(key, version, () => load(deps, userId, upcomingOnly, rules), Date.now(), counter)
+  ).rows;
 }
 
 /**
@@ -69,6 +78,7 @@ async function versionsOf(state: ReturnType<typeof stateOf>, userId: number): Pr
 const stateOf = perCache((cache) => ({
   cache,
   copies: new VersionedCopies<string, MyReservations>({
+    name: "student-reservations",
     maxSize: MY_RESERVATIONS_CACHE_BYTES,
     sizeOf: (copy) => 2 * copy.value.jsonBytes + 256,
     expiresAt: (copy) => copy.freshUntil,

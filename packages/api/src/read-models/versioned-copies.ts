@@ -40,7 +40,25 @@ export interface VersionedCopy<V> {
   readonly expiresAt: number;
 }
 
+/** Counts one read model's reads: answered from this process's fresh copy (hit) or not (miss). */
+export interface CacheReadCounter {
+  hit(): void;
+  miss(): void;
+}
+
+/**
+ * Where read models report hits and misses (the server's /metrics, through ApiDeps.observer):
+ * a counter per read model, asked for once per observer and copies, so a read costs an increment.
+ */
+export interface CacheObserver {
+  cacheReads?(readModel: string): CacheReadCounter;
+}
+
+const UNCOUNTED: CacheReadCounter = { hit: () => undefined, miss: () => undefined };
+
 export interface CopyOptions<V> {
+  /** The read model's name in cache metrics (`cache` label); unnamed copies are not counted. */
+  name?: string;
   /** Bound by count (keys often come from requests)… */
   max?: number;
   /** …or by size, least recently used out first. */
@@ -59,8 +77,11 @@ export class VersionedCopies<K extends {}, V> {
   private readonly copies: LRUCache<K, VersionedCopy<V>>;
   private readonly loading = new Map<string, Promise<VersionedCopy<V>>>();
   private readonly expiry: (value: V, startedAt: number) => number;
+  private readonly name: string | undefined;
+  private readonly counters = new WeakMap<CacheObserver, CacheReadCounter>();
 
   constructor(options: CopyOptions<V>) {
+    this.name = options.name;
     this.copies = new LRUCache<K, VersionedCopy<V>>(
       options.maxSize !== undefined
         ? { maxSize: options.maxSize, sizeCalculation: options.sizeOf ?? (() => 1) }
@@ -75,6 +96,17 @@ export class VersionedCopies<K extends {}, V> {
     return held && sameVersion(held.version, version) && now < held.expiresAt ? held : undefined;
   }
 
+  /** This read model's hit/miss counter in `observer` (resolved on first use), or one counting nothing. */
+  counter(observer: CacheObserver | undefined): CacheReadCounter {
+    if (!observer?.cacheReads || this.name === undefined) return UNCOUNTED;
+    let counter = this.counters.get(observer);
+    if (!counter) {
+      counter = observer.cacheReads(this.name);
+      this.counters.set(observer, counter);
+    }
+    return counter;
+  }
+
   /** The copy held for `key`, whatever its version or age. */
   held(key: K): VersionedCopy<V> | undefined {
     return this.copies.peek(key);
@@ -84,12 +116,25 @@ export class VersionedCopies<K extends {}, V> {
    * A fresh copy for a reader that read `version` and arrived at `arrivedAt` (read the version
    * first, then the clock): the held one, or a load shared with concurrent misses. A shared load
    * that started before this reader arrived and has expired by then is not taken; the retry
-   * finds no such load (it has finished), so it ends on its next turn.
+   * finds no such load (it has finished), so it ends on its next turn. A read served by the held
+   * copy counts as a hit in `counter`, any other as one miss.
    */
-  async read(key: K, version: Version, load: () => Promise<V>, arrivedAt = Date.now()): Promise<V> {
+  async read(
+    key: K,
+    version: Version,
+    load: () => Promise<V>,
+    arrivedAt = Date.now(),
+    counter = UNCOUNTED,
+  ): Promise<V> {
+    let result: "hit" | "miss" = "hit";
     for (;;) {
       const held = this.fresh(key, version, arrivedAt);
-      if (held) return held.value;
+      if (held) {
+        if (result === "hit") counter.hit();
+        return held.value;
+      }
+      if (result === "hit") counter.miss();
+      result = "miss";
       const copy = await this.load(key, version, load);
       if (copy.startedAt >= arrivedAt || arrivedAt < copy.expiresAt) return copy.value;
     }

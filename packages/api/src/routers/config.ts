@@ -15,9 +15,11 @@ export interface PublicConfig {
   /** The longest away break, and how many one reservation may take. */
   awayMaxMinutes: number;
   awayBreaks: number;
+  /** Whether "Sign in with your campus account" (GET /auth/oidc/login) is offered. */
+  campusSignIn: boolean;
 }
 
-export function publicConfig(rules: BookingRules): PublicConfig {
+export function publicConfig(rules: BookingRules, campusSignIn = false): PublicConfig {
   return {
     timeZone: rules.libraryTimezone,
     minDurationMinutes: rules.minDurationMinutes,
@@ -28,9 +30,12 @@ export function publicConfig(rules: BookingRules): PublicConfig {
     graceMinutes: rules.graceMinutes,
     awayMaxMinutes: rules.awayMaxMinutes,
     awayBreaks: rules.awayBreaks,
+    campusSignIn,
   };
 }
 
 export const configRouter = {
-  public: publicProcedure.query(({ ctx }) => publicConfig(ctx.config.rules)),
+  public: publicProcedure.query(({ ctx }) =>
+    publicConfig(ctx.config.rules, ctx.config.campusSignIn === true),
+  ),
 } satisfies TRPCRouterRecord;

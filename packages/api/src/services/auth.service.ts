@@ -15,7 +15,7 @@ export interface Session {
   user: UserView;
 }
 
-async function sessionFor(user: UserView, auth: AuthConfig): Promise<Session> {
+export async function sessionFor(user: UserView, auth: AuthConfig): Promise<Session> {
   const { token, exp } = await signToken(user, auth.jwtSecret, auth.jwtExpirationHours);
   return { token, expiresAt: new Date(exp * 1000).toISOString(), user };
 }
@@ -53,8 +53,9 @@ export async function login(
   // concurrent guess through while the first ones were still hashing.
   const attempt = await limiter.attempt(input.studentId, clientIp);
   const [row] = await db.select().from(users).where(eq(users.studentId, input.studentId)).limit(1);
-  const ok = await verifyPassword(input.password, row?.passwordHash, auth.bcryptCost);
-  // The same answer for an unknown student and a wrong password.
+  // Campus-only accounts (no password hash) cost the same dummy check as unknown students.
+  const ok = await verifyPassword(input.password, row?.passwordHash ?? undefined, auth.bcryptCost);
+  // The same answer for an unknown student, a wrong password and a campus-only account.
   if (!row || !ok) throw new Unauthorized("Student ID or password is incorrect");
   await attempt.succeeded();
   return sessionFor(toUserView(row), auth);
