@@ -74,6 +74,7 @@ const schema = z
     /** How long a walk-up booking made by scanning a free seat's QR code lasts. */
     WALKUP_MINUTES: int(1, 60, 24 * 60),
     MAX_UPCOMING_RESERVATIONS: int(1, 3),
+    SERIES_MAX_WEEKS: int(2, 8, 52),
     PAST_TOLERANCE_MINUTES: int(0, 5),
     CHECKIN_EARLY_MINUTES: int(0, 15),
     BCRYPT_COST: int(4, 10, 15),
@@ -160,6 +161,7 @@ export function toApiConfig(env: Env): ApiConfig {
       reminderMinutes: env.REMINDER_MINUTES,
       libraryTimezone: env.LIBRARY_TIMEZONE,
       walkupMinutes: env.WALKUP_MINUTES,
+      seriesMaxWeeks: env.SERIES_MAX_WEEKS,
     },
     auth: {
       jwtSecret: env.JWT_SECRET,

@@ -18,6 +18,8 @@ export interface BookingRules {
   libraryTimezone: string;
   /** A walk-up booking made by scanning a free seat lasts this long (shortened to the seat's next booking). */
   walkupMinutes: number;
+  /** The most weeks one weekly series (reservations.createSeries) books; at least 2. */
+  seriesMaxWeeks: number;
 }
 
 export interface AuthConfig {
@@ -51,6 +53,7 @@ export const DEFAULT_RULES: BookingRules = {
   reminderMinutes: 10,
   libraryTimezone: "UTC",
   walkupMinutes: 60,
+  seriesMaxWeeks: 8,
 };
 
 export const DEFAULT_AUTH: Omit<AuthConfig, "jwtSecret"> = {

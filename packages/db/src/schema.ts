@@ -144,6 +144,27 @@ export const seats = pgTable(
   ],
 );
 
+/**
+ * A weekly series: the same seat and times booked every week, all or nothing (book_series in
+ * migration 0014). Its weeks are ordinary reservations naming it; it counts as one booking
+ * toward MAX_UPCOMING_RESERVATIONS.
+ */
+export const reservationSeries = pgTable(
+  "reservation_series",
+  {
+    id: serial("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    weeks: smallint("weeks").notNull(),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("reservation_series_user_idx").on(t.userId),
+    check("reservation_series_weeks_check", sql`${t.weeks} >= 2`),
+  ],
+);
+
 export const reservations = pgTable(
   "reservations",
   {
@@ -170,6 +191,8 @@ export const reservations = pgTable(
     expiresAt: tstz("expires_at"),
     /** Set when a reminder notification was sent, so the sweeper sends one at most. */
     remindedAt: tstz("reminded_at"),
+    /** The weekly series this reservation is one week of; null for a booking on its own. */
+    seriesId: integer("series_id").references(() => reservationSeries.id, { onDelete: "cascade" }),
   },
   (t) => [
     check("reservations_end_after_start", sql`${t.endTime} > ${t.startTime}`),
@@ -192,6 +215,7 @@ export const reservations = pgTable(
     index("reservations_user_active_idx")
       .on(t.userId, t.startTime, t.endTime)
       .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN')`),
+    index("reservations_series_idx").on(t.seriesId, t.startTime).where(sql`${t.seriesId} is not null`),
     index("reservations_sweep_idx")
       .on(t.status, t.startTime)
       .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN')`),
@@ -289,6 +313,7 @@ export type User = typeof users.$inferSelect;
 export type Branch = typeof branches.$inferSelect;
 export type Seat = typeof seats.$inferSelect;
 export type Reservation = typeof reservations.$inferSelect;
+export type ReservationSeries = typeof reservationSeries.$inferSelect;
 export type WaitlistEntry = typeof waitlist.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
 export type AuditEntry = typeof auditLog.$inferSelect;

@@ -12,6 +12,7 @@ export const DEFAULT_LIBRARY_CONFIG: LibraryConfig = {
   pastToleranceMinutes: 5,
   checkInEarlyMinutes: 15,
   graceMinutes: 15,
+  seriesMaxWeeks: 8,
 };
 
 let current: LibraryConfig = DEFAULT_LIBRARY_CONFIG;

@@ -12,6 +12,8 @@ export interface PublicConfig {
   pastToleranceMinutes: number;
   checkInEarlyMinutes: number;
   graceMinutes: number;
+  /** The most weeks a weekly series may book (SERIES_MAX_WEEKS). */
+  seriesMaxWeeks: number;
 }
 
 export function publicConfig(rules: BookingRules): PublicConfig {
@@ -23,6 +25,7 @@ export function publicConfig(rules: BookingRules): PublicConfig {
     pastToleranceMinutes: rules.pastToleranceMinutes,
     checkInEarlyMinutes: rules.checkInEarlyMinutes,
     graceMinutes: rules.graceMinutes,
+    seriesMaxWeeks: rules.seriesMaxWeeks,
   };
 }
 
