@@ -104,6 +104,13 @@ describe("loadEnv", () => {
     expect(env.NODE_ENV).toBe("production");
   });
 
+  it("SERIES_MAX_WEEKS defaults to 8 and must be a whole number from 2 to 52", () => {
+    expect(toApiConfig(loadEnv({})).rules.seriesMaxWeeks).toBe(8);
+    for (const bad of ["1", "53", "2.5", "many"]) {
+      expect(() => loadEnv({ SERIES_MAX_WEEKS: bad })).toThrow(/SERIES_MAX_WEEKS/);
+    }
+  });
+
   it("maps every rule and auth setting into the api config", () => {
     const config = toApiConfig(
       loadEnv({
@@ -112,6 +119,7 @@ describe("loadEnv", () => {
         MAX_ADVANCE_DAYS: "7",
         WALKUP_MINUTES: "45",
         MAX_UPCOMING_RESERVATIONS: "5",
+        SERIES_MAX_WEEKS: "12",
         PAST_TOLERANCE_MINUTES: "2",
         CHECKIN_EARLY_MINUTES: "20",
         OFFER_MINUTES: "3",
@@ -137,6 +145,7 @@ describe("loadEnv", () => {
       reminderMinutes: 4,
       libraryTimezone: "Asia/Tokyo",
       walkupMinutes: 45,
+      seriesMaxWeeks: 12,
     });
     expect(config.auth).toEqual({
       jwtSecret: DEV_JWT_SECRET,
