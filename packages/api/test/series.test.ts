@@ -247,6 +247,22 @@ describe("reservations.cancelSeries", () => {
     expect((await caller.reservations.cancelSeries({ seriesId: created.seriesId })).cancelled).toEqual([]);
   });
 
+  it("a freed week goes to the first student waiting for it, as after a single cancel", async () => {
+    const { caller } = await newStudent();
+    const waiter = await newStudent();
+    const created = await caller.reservations.createSeries(series(seat(6), nextLocal(5, 20), 1, 2));
+    const weekTwo = created.reservations[1];
+    await waiter.caller.waitlist.join({
+      seatId: seat(6),
+      desiredStart: weekTwo?.startTime as string,
+      desiredEnd: weekTwo?.endTime as string,
+    });
+    await caller.reservations.cancelSeries({ seriesId: created.seriesId });
+    const [entry] = await waiter.caller.waitlist.mine();
+    expect(entry?.status).toBe("OFFERED");
+    expect(entry?.offer).toEqual({ reservationId: expect.any(Number), expiresAt: expect.any(String) });
+  });
+
   it("one week can be cancelled alone; the rest of the series stays", async () => {
     const { caller } = await newStudent();
     const created = await caller.reservations.createSeries(series(seat(6), nextLocal(3, 7), 1, 3));
