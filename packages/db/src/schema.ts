@@ -206,15 +206,17 @@ export const reservations = pgTable(
     ),
     // Btree indexes for the hot queries; the gist indexes behind the EXCLUDE constraints
     // live in the custom migration.
+    // AWAY (migration 0012) is active too: book_seat names it (migration 0014).
     index("reservations_active_seat_time_idx")
       .on(t.seatId, t.startTime, t.endTime)
-      .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN')`),
+      .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN', 'AWAY')`),
     index("reservations_user_start_idx").on(t.userId, t.startTime),
     // A student's active reservations: the booking's upcoming count reads it without touching
     // the table (index-only); "mine (upcoming)" finds its rows through it.
+    // series_id too: counting a series as one (migration 0014) stays index-only.
     index("reservations_user_active_idx")
-      .on(t.userId, t.startTime, t.endTime)
-      .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN')`),
+      .on(t.userId, t.startTime, t.endTime, t.seriesId)
+      .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN', 'AWAY')`),
     index("reservations_series_idx").on(t.seriesId, t.startTime).where(sql`${t.seriesId} is not null`),
     index("reservations_sweep_idx")
       .on(t.status, t.startTime)
