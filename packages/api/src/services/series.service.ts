@@ -100,7 +100,7 @@ export async function createSeries(
   const now = new Date();
   checkWeeks(windows, now, rules);
 
-  const rows = await db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const weeks = rowsOf<WeekRow>(
       await tx.execute(
         sql`select * from book_series(${userId}::int, ${input.seatId}::int, ${timestamps(windows, "start")}, ${timestamps(windows, "end")}, ${now.toISOString()}::timestamptz, ${rules.maxUpcomingReservations}::int, ${zone}::text)`,
@@ -113,16 +113,19 @@ export async function createSeries(
       // Thrown inside the transaction: every week booked before or after it is rolled back.
       throw namingWeek(error, refused.week, window, zone);
     }
-    if (weeks.length !== windows.length) throw new Error("book_series answered a different number of weeks");
-    return weeks;
+    const booked = weeks.filter((w): w is WeekRow & { id: number } => w.id !== null);
+    const seriesId = booked[0]?.seriesId;
+    if (seriesId === undefined || booked.length !== windows.length) {
+      throw new Error("book_series answered a different number of weeks");
+    }
+    return { seriesId, booked };
   });
 
-  const seriesId = rows[0]?.seriesId ?? 0;
-  const booked = rows.map((row) => {
+  const reservations = result.booked.map((row) => {
     effects.seat(row.seatId, "booked", row.userId);
-    return { ...toView(row, row.id ?? 0), seriesId };
+    return { ...toView(row, row.id), seriesId: result.seriesId };
   });
-  return { seriesId, reservations: booked };
+  return { seriesId: result.seriesId, reservations };
 }
 
 /** The windows' starts or ends as one Postgres array parameter. */
