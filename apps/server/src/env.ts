@@ -81,6 +81,7 @@ const schema = z
     NO_SHOW_STRIKES: int(1, 3, 100),
     STRIKE_WINDOW_DAYS: int(1, 30, 365),
     SUSPENSION_DAYS: int(1, 7, 365),
+    SERIES_MAX_WEEKS: int(2, 8, 52),
     PAST_TOLERANCE_MINUTES: int(0, 5),
     CHECKIN_EARLY_MINUTES: int(0, 15),
     BCRYPT_COST: int(4, 10, 15),
@@ -198,6 +199,7 @@ export function toApiConfig(env: Env): ApiConfig {
       suspensionDays: env.SUSPENSION_DAYS,
       awayMaxMinutes: env.AWAY_MAX_MINUTES,
       awayBreaks: env.AWAY_BREAKS,
+      seriesMaxWeeks: env.SERIES_MAX_WEEKS,
     },
     auth: {
       jwtSecret: env.JWT_SECRET,

@@ -131,6 +131,13 @@ describe("loadEnv", () => {
     expect(env.NODE_ENV).toBe("production");
   });
 
+  it("SERIES_MAX_WEEKS defaults to 8 and must be a whole number from 2 to 52", () => {
+    expect(toApiConfig(loadEnv({})).rules.seriesMaxWeeks).toBe(8);
+    for (const bad of ["1", "53", "2.5", "many"]) {
+      expect(() => loadEnv({ SERIES_MAX_WEEKS: bad })).toThrow(/SERIES_MAX_WEEKS/);
+    }
+  });
+
   it("maps every rule and auth setting into the api config", () => {
     const config = toApiConfig(
       loadEnv({
@@ -141,6 +148,7 @@ describe("loadEnv", () => {
         AWAY_MAX_MINUTES: "20",
         AWAY_BREAKS: "1",
         MAX_UPCOMING_RESERVATIONS: "5",
+        SERIES_MAX_WEEKS: "12",
         PAST_TOLERANCE_MINUTES: "2",
         CHECKIN_EARLY_MINUTES: "20",
         OFFER_MINUTES: "3",
@@ -168,6 +176,7 @@ describe("loadEnv", () => {
       walkupMinutes: 45,
       awayMaxMinutes: 20,
       awayBreaks: 1,
+      seriesMaxWeeks: 12,
     });
     expect(config.auth).toEqual({
       jwtSecret: DEV_JWT_SECRET,

@@ -27,6 +27,8 @@ export interface BookingRules {
   awayMaxMinutes: number;
   /** How many away breaks one reservation may take. */
   awayBreaks: number;
+  /** The most weeks one weekly series (reservations.createSeries) books; at least 2. */
+  seriesMaxWeeks: number;
 }
 
 export interface AuthConfig {
@@ -67,6 +69,7 @@ export const DEFAULT_RULES: BookingRules = {
   suspensionDays: 7,
   awayMaxMinutes: 30,
   awayBreaks: 2,
+  seriesMaxWeeks: 8,
 };
 
 export const DEFAULT_AUTH: Omit<AuthConfig, "jwtSecret"> = {

@@ -20,6 +20,7 @@ describe("config.public", () => {
       pastToleranceMinutes: 5,
       checkInEarlyMinutes: 15,
       graceMinutes: 15,
+      seriesMaxWeeks: 8,
     });
   });
 });

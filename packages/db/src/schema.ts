@@ -154,6 +154,27 @@ export const seats = pgTable(
   ],
 );
 
+/**
+ * A weekly series: the same seat and times booked every week, all or nothing (book_series in
+ * migration 0014). Its weeks are ordinary reservations naming it; it counts as one booking
+ * toward MAX_UPCOMING_RESERVATIONS.
+ */
+export const reservationSeries = pgTable(
+  "reservation_series",
+  {
+    id: serial("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    weeks: smallint("weeks").notNull(),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("reservation_series_user_idx").on(t.userId),
+    check("reservation_series_weeks_check", sql`${t.weeks} >= 2`),
+  ],
+);
+
 export const reservations = pgTable(
   "reservations",
   {
@@ -186,6 +207,8 @@ export const reservations = pgTable(
     awayBreaks: smallint("away_breaks").notNull().default(0),
     /** Set when the current break's "5 minutes left" reminder was sent; cleared by each new break. */
     awayRemindedAt: tstz("away_reminded_at"),
+    /** The weekly series this reservation is one week of; null for a booking on its own. */
+    seriesId: integer("series_id").references(() => reservationSeries.id, { onDelete: "cascade" }),
   },
   (t) => [
     check("reservations_end_after_start", sql`${t.endTime} > ${t.startTime}`),
@@ -200,15 +223,18 @@ export const reservations = pgTable(
     check("reservations_away_check", sql`${t.status} <> 'AWAY' or ${t.awayUntil} is not null`),
     // Btree indexes for the hot queries; the gist indexes behind the EXCLUDE constraints
     // live in the custom migration.
+    // AWAY (migration 0012) is active too: book_seat names it (migration 0014).
     index("reservations_active_seat_time_idx")
       .on(t.seatId, t.startTime, t.endTime)
       .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN', 'AWAY')`),
     index("reservations_user_start_idx").on(t.userId, t.startTime),
     // A student's active reservations: the booking's upcoming count reads it without touching
     // the table (index-only); "mine (upcoming)" finds its rows through it.
+    // series_id too: counting a series as one (migration 0014) stays index-only.
     index("reservations_user_active_idx")
-      .on(t.userId, t.startTime, t.endTime)
+      .on(t.userId, t.startTime, t.endTime, t.seriesId)
       .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN', 'AWAY')`),
+    index("reservations_series_idx").on(t.seriesId, t.startTime).where(sql`${t.seriesId} is not null`),
     index("reservations_sweep_idx")
       .on(t.status, t.startTime)
       .where(sql`${t.status} in ('HELD', 'CONFIRMED', 'CHECKED_IN', 'AWAY')`),
@@ -330,6 +356,7 @@ export type User = typeof users.$inferSelect;
 export type Branch = typeof branches.$inferSelect;
 export type Seat = typeof seats.$inferSelect;
 export type Reservation = typeof reservations.$inferSelect;
+export type ReservationSeries = typeof reservationSeries.$inferSelect;
 export type WaitlistEntry = typeof waitlist.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
 export type AuditEntry = typeof auditLog.$inferSelect;

@@ -7,4 +7,5 @@ export * from "./notifications";
 export * from "./reports";
 export * from "./reservations";
 export * from "./seats";
+export * from "./series";
 export * from "./waitlist";

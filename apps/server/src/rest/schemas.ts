@@ -26,6 +26,9 @@ export const ResvRow = z
     expires_at: timestamp("2025-10-11T09:22:00.000Z")
       .nullable()
       .openapi({ description: "When a waitlist offer (status HELD) lapses; null otherwise" }),
+    series_id: z.number().int().nullable().openapi({
+      description: "The weekly series this reservation is one week of; null for a single booking",
+    }),
   })
   .openapi("Reservation");
 
@@ -112,6 +115,7 @@ export function toResvRow(r: ReservationView): z.infer<typeof ResvRow> {
     created_at: r.createdAt,
     checked_in_at: r.checkedInAt,
     expires_at: r.expiresAt,
+    series_id: r.seriesId,
   };
 }
 

@@ -13,6 +13,7 @@ export const DEFAULT_LIBRARY_CONFIG: LibraryConfig = {
   checkInEarlyMinutes: 15,
   graceMinutes: 15,
   campusSignIn: false,
+  seriesMaxWeeks: 8,
 };
 
 let current: LibraryConfig = DEFAULT_LIBRARY_CONFIG;

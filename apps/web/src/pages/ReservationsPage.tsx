@@ -3,6 +3,8 @@ import { useEffect } from "react";
 import { Link } from "wouter";
 import { Empty, ErrorState, Loading } from "../components/States";
 import { ReservationCard } from "../features/reservations/ReservationCard";
+import { groupBySeries } from "../features/series/groupBySeries";
+import { SeriesGroup } from "../features/series/SeriesGroup";
 import { useTRPC } from "../lib/trpc";
 import { ACTIVE_STATUSES, type Reservation } from "../lib/types";
 import { useNow } from "../lib/useNow";
@@ -37,9 +39,19 @@ export function ReservationsPage() {
           </Empty>
         ) : (
           <ul className="cards">
-            {upcoming.map((r) => (
-              <ReservationCard key={r.id} reservation={r} now={now} />
-            ))}
+            {/* A weekly series is one group of its upcoming weeks. */}
+            {groupBySeries(upcoming).map((item) =>
+              item.kind === "series" ? (
+                <SeriesGroup
+                  key={`series-${item.seriesId}`}
+                  seriesId={item.seriesId}
+                  weeks={item.weeks}
+                  now={now}
+                />
+              ) : (
+                <ReservationCard key={item.reservation.id} reservation={item.reservation} now={now} />
+              ),
+            )}
           </ul>
         )}
       </section>

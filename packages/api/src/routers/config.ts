@@ -17,6 +17,8 @@ export interface PublicConfig {
   awayBreaks: number;
   /** Whether "Sign in with your campus account" (GET /auth/oidc/login) is offered. */
   campusSignIn: boolean;
+  /** The most weeks a weekly series may book (SERIES_MAX_WEEKS). */
+  seriesMaxWeeks: number;
 }
 
 export function publicConfig(rules: BookingRules, campusSignIn = false): PublicConfig {
@@ -31,6 +33,7 @@ export function publicConfig(rules: BookingRules, campusSignIn = false): PublicC
     awayMaxMinutes: rules.awayMaxMinutes,
     awayBreaks: rules.awayBreaks,
     campusSignIn,
+    seriesMaxWeeks: rules.seriesMaxWeeks,
   };
 }
 

@@ -1,9 +1,11 @@
 import {
   awayInput,
   createReservationInput,
+  createSeriesInput,
   idInput,
   myReservationsInput,
   scanInput,
+  seriesIdInput,
 } from "@dlsms/validators";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { lostRacesForBooking } from "../read-models/known-losses";
@@ -28,6 +30,22 @@ export const reservationsRouter = {
       return service.createReservation(ctx.db, ctx.user.id, input, ctx.config.rules, effects, lostRaces);
     }),
   ),
+  /** The same seat and times every week, all or nothing (services/series.service.ts). */
+  createSeries: bookingProcedure
+    .input(createSeriesInput)
+    .mutation(({ ctx, input }) =>
+      withEffects(ctx, (effects) =>
+        service.createSeries(ctx.db, ctx.user.id, input, ctx.config.rules, effects),
+      ),
+    ),
+  /** Cancels the caller's own series' weeks that have not started; one week alone: `cancel`. */
+  cancelSeries: protectedProcedure
+    .input(seriesIdInput)
+    .mutation(({ ctx, input }) =>
+      withEffects(ctx, (effects) =>
+        service.cancelSeries(ctx.db, ctx.user.id, input.seriesId, ctx.config.rules, effects),
+      ),
+    ),
   /** Scan to sit: check in to one's booking of the seat, take it if free, or learn when it is free. */
   scan: bookingProcedure
     .input(scanInput)

@@ -15,7 +15,7 @@ export interface BookingAttempt {
 }
 
 /** book_seat's row: the reservation's wire columns when inserted (else nulls), and why not. */
-export interface AttemptRow extends Omit<ReservationView, "id"> {
+export interface AttemptRow extends Omit<ReservationView, "id" | "seriesId"> {
   id: number | null;
   seatCode: string | null;
   seatStatus: string | null;
@@ -167,7 +167,7 @@ export async function bookAlone(db: Database, a: BookingAttempt): Promise<Attemp
  * A Postgres array literal of integers or ISO instants: one parameter per column, whatever the
  * batch's size, so the statement text (and its prepared plan) is the same for every batch.
  */
-function arrayParam(values: (number | string)[], type: "int" | "timestamptz"): SQL {
+export function arrayParam(values: (number | string)[], type: "int" | "timestamptz"): SQL {
   const literal = `{${values.map((v) => (typeof v === "number" ? String(v) : `"${v}"`)).join(",")}}`;
   return type === "int" ? sql`${literal}::int[]` : sql`${literal}::timestamptz[]`;
 }

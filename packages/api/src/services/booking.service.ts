@@ -2,7 +2,7 @@ import { type Database, reservations, seats } from "@dlsms/db";
 import type { CreateReservationInput } from "@dlsms/validators";
 import { and, eq } from "drizzle-orm";
 import type { BookingRules } from "../config";
-import { Conflict, NotFound, RuleViolation } from "../errors";
+import { Conflict, type DomainError, NotFound, RuleViolation } from "../errors";
 import type { Attempt, LostRacesAt } from "../read-models/known-losses";
 import { addMinutes, formatForPeople, parseLibraryTime } from "../time";
 import { activeOverlapping } from "./availability";
@@ -11,10 +11,9 @@ import type { Effects } from "./events";
 import { closedRefusal } from "./opening-hours";
 import type { ReservationView } from "./views";
 
-/** The booking rules that need no database: each violation says what to change. */
-export function checkBookingTimes(start: Date, end: Date, now: Date, rules: BookingRules): void {
+/** The duration rules: end after start, within the configured minimum and maximum. */
+export function checkDuration(start: Date, end: Date, rules: BookingRules): void {
   const minutes = (end.getTime() - start.getTime()) / 60_000;
-  const zone = rules.libraryTimezone;
   if (end <= start) throw new RuleViolation("The end time must be after the start time");
   if (minutes < rules.minDurationMinutes) {
     throw new RuleViolation(`A reservation must last at least ${rules.minDurationMinutes} minutes`);
@@ -22,6 +21,12 @@ export function checkBookingTimes(start: Date, end: Date, now: Date, rules: Book
   if (minutes > rules.maxDurationMinutes) {
     throw new RuleViolation(`A reservation can last at most ${rules.maxDurationMinutes / 60} hours`);
   }
+}
+
+/** The booking rules that need no database: each violation says what to change. */
+export function checkBookingTimes(start: Date, end: Date, now: Date, rules: BookingRules): void {
+  const zone = rules.libraryTimezone;
+  checkDuration(start, end, rules);
   if (start < addMinutes(now, -rules.pastToleranceMinutes)) {
     throw new RuleViolation(`The start time ${formatForPeople(start, zone)} is in the past`);
   }
@@ -89,29 +94,50 @@ export async function createReservation(
     effects.seat(r.seatId, "booked", r.userId);
     return toView(r, r.id);
   }
-  if (r.seatCode === null) throw new NotFound(`Seat ${input.seatId} does not exist`);
-  if (r.seatStatus === "RETIRED") throw seatRetired(r.seatCode);
+  throw await bookingRefusal(db, userId, input.seatId, r, start, end, rules, () =>
+    lostRaces?.races.recordSeatTaken(lostRaces.version, attempt, r.seatCode ?? ""),
+  );
+}
+
+/**
+ * Why book_seat inserted nothing (its row's id is null), as the error to answer: the seat is
+ * missing, retired or under maintenance, the branch is closed, the student is at the limit, owns
+ * an overlapping booking, or the seat is taken (`onSeatTaken` then runs first).
+ */
+export async function bookingRefusal(
+  db: Database,
+  userId: number,
+  seatId: number,
+  r: AttemptRow,
+  start: Date,
+  end: Date,
+  rules: BookingRules,
+  onSeatTaken: () => void = () => undefined,
+): Promise<DomainError> {
+  const zone = rules.libraryTimezone;
+  if (r.seatCode === null) return new NotFound(`Seat ${seatId} does not exist`);
+  if (r.seatStatus === "RETIRED") return seatRetired(r.seatCode);
   if (r.seatStatus !== "ACTIVE") {
-    throw new RuleViolation(`Seat ${r.seatCode} is under maintenance and cannot be booked right now`);
+    return new RuleViolation(`Seat ${r.seatCode} is under maintenance and cannot be booked right now`);
   }
-  if (r.closed) throw await closedRefusal(db, input.seatId, start, end, rules);
+  if (r.closed) return closedRefusal(db, seatId, start, end, rules);
   if (r.upcoming >= rules.maxUpcomingReservations) {
-    throw new RuleViolation(
+    return new RuleViolation(
       `You already have ${rules.maxUpcomingReservations} upcoming reservations, the most allowed. Cancel one to book another.`,
     );
   }
   if (r.ownStart !== null && r.ownEnd !== null) {
-    throw ownOverlap(r.ownCode ?? "", new Date(r.ownStart), new Date(r.ownEnd), zone);
+    return ownOverlap(r.ownCode ?? "", new Date(r.ownStart), new Date(r.ownEnd), zone);
   }
   if (r.seatTaken) {
-    lostRaces?.races.recordSeatTaken(lostRaces.version, attempt, r.seatCode);
-    throw seatTaken(r.seatCode);
+    onSeatTaken();
+    return seatTaken(r.seatCode);
   }
   // What blocked the insert committed after the attempt's snapshot: look again.
-  throw await explainConflict(db, userId, r.seatCode, start, end, zone);
+  return explainConflict(db, userId, r.seatCode, start, end, zone);
 }
 
-function toView(r: AttemptRow, id: number): ReservationView {
+export function toView(r: AttemptRow, id: number): ReservationView {
   return {
     id,
     seatId: r.seatId,
@@ -122,6 +148,7 @@ function toView(r: AttemptRow, id: number): ReservationView {
     checkedInAt: r.checkedInAt,
     expiresAt: r.expiresAt,
     createdAt: r.createdAt,
+    seriesId: null,
   };
 }
 

@@ -1,5 +1,5 @@
-import { type Database, reservations } from "@dlsms/db";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { type Database, type Reservation, reservations } from "@dlsms/db";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { RuleViolation } from "../errors";
 import { formatForPeople } from "../time";
@@ -72,25 +72,18 @@ export async function cancel(
   effects: Effects,
 ): Promise<ReservationView> {
   const now = new Date();
-  const row = await db.transaction(async (tx) => {
-    const [cancelled] = await tx
-      .update(reservations)
-      .set({ status: "CANCELLED" })
-      .where(
-        and(
-          eq(reservations.id, id),
-          eq(reservations.userId, userId),
-          eq(reservations.status, "CONFIRMED"),
-          sql`${now.toISOString()}::timestamptz <= ${reservations.startTime} + make_interval(mins => ${rules.graceMinutes})`,
-        ),
-      )
-      .returning();
-    if (cancelled) {
-      // Same transaction: the freed slot goes to the first waiter, or to nobody twice.
-      await seatFreed(tx, cancelled, "cancelled", rules, effects);
-    }
-    return cancelled;
-  });
+  const [row] = await db.transaction((tx) =>
+    cancelConfirmed(
+      tx,
+      and(
+        eq(reservations.id, id),
+        eq(reservations.userId, userId),
+        sql`${now.toISOString()}::timestamptz <= ${reservations.startTime} + make_interval(mins => ${rules.graceMinutes})`,
+      ),
+      rules,
+      effects,
+    ),
+  );
   if (row) return toReservationView(row);
 
   const current = await findOwnReservation(db, userId, id);
@@ -108,6 +101,27 @@ export async function cancel(
   throw new RuleViolation(
     `It is too late to cancel: the check-in window closed at ${formatForPeople(checkInWindow(current, rules).closesAt, rules.libraryTimezone)}`,
   );
+}
+
+/**
+ * The student's cancel of the CONFIRMED reservations `which` selects (one, or a series' future
+ * weeks), in the caller's transaction, in start order: each freed slot goes to the first waiter
+ * in that same transaction, or to nobody twice. The audit trigger records each as cancelled.
+ */
+export async function cancelConfirmed(
+  tx: Database,
+  which: SQL | undefined,
+  rules: BookingRules,
+  effects: Effects,
+): Promise<Reservation[]> {
+  const cancelled = await tx
+    .update(reservations)
+    .set({ status: "CANCELLED" })
+    .where(and(eq(reservations.status, "CONFIRMED"), which))
+    .returning();
+  cancelled.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+  for (const row of cancelled) await seatFreed(tx, row, "cancelled", rules, effects);
+  return cancelled;
 }
 
 /**

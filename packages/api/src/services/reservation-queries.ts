@@ -59,7 +59,7 @@ function selectMyReservations(rules: BookingRules): SQL {
   return sql`select r.id, r.seat_id as "seatId", r.user_id as "userId",
     ${iso(col("r.start_time"))} as "startTime", ${iso(col("r.end_time"))} as "endTime", r.status,
     ${iso(col("r.checked_in_at"))} as "checkedInAt", ${iso(col("r.expires_at"))} as "expiresAt",
-    ${iso(col("r.created_at"))} as "createdAt",
+    ${iso(col("r.created_at"))} as "createdAt", r.series_id as "seriesId",
     ${iso(sql`r.start_time - ${rules.checkInEarlyMinutes}::int * interval '1 minute'`)} as "checkInOpensAt",
     ${iso(sql`r.start_time + ${rules.graceMinutes}::int * interval '1 minute'`)} as "checkInClosesAt",
     s.code as "seatCode", b.name as branch, s.area, s.has_power as "hasPower", s.has_monitor as "hasMonitor",

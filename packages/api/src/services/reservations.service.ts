@@ -2,3 +2,4 @@
 export * from "./booking.service";
 export * from "./lifecycle.service";
 export * from "./reservation-queries";
+export * from "./series.service";

@@ -38,6 +38,8 @@ export interface ReservationView {
   checkedInAt: string | null;
   expiresAt: string | null;
   createdAt: string;
+  /** The weekly series this reservation is one week of (reservations.createSeries); null alone. */
+  seriesId: number | null;
 }
 
 export interface BusyInterval {
@@ -70,6 +72,7 @@ export function toReservationView(r: Reservation): ReservationView {
     checkedInAt: isoOrNull(r.checkedInAt),
     expiresAt: isoOrNull(r.expiresAt),
     createdAt: iso(r.createdAt),
+    seriesId: r.seriesId,
   };
 }
 

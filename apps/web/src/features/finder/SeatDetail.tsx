@@ -7,6 +7,8 @@ import { errorCode, errorMessage } from "../../lib/errors";
 import { formatRange, nextDayStart, startOfDay } from "../../lib/time";
 import { useTRPC } from "../../lib/trpc";
 import { type Seat, TILE_LABEL, type TileState } from "../../lib/types";
+import { RepeatWeekly } from "../series/RepeatWeekly";
+import { useBookSeries } from "../series/useBookSeries";
 import { JoinWaitlistButton } from "../waitlist/JoinWaitlistButton";
 import { ownConflictSeat } from "./conflicts";
 import { OwnConflict } from "./OwnConflict";
@@ -41,6 +43,9 @@ export function SeatDetail({ seat, state, window, onClose, onSelect }: Props) {
     }),
   );
   const book = useBook({ onConflict: setConflict, onBooked: onSelect });
+  // "Repeat weekly": null books the window once, a number books that many weeks as one series.
+  const [repeatWeeks, setRepeatWeeks] = useState<number | null>(null);
+  const series = useBookSeries({ onBooked: onSelect });
 
   useEffect(() => {
     const dialog = ref.current;
@@ -53,6 +58,7 @@ export function SeatDetail({ seat, state, window, onClose, onSelect }: Props) {
   useEffect(() => {
     setConflict(null);
     book.reset();
+    series.reset();
   }, [seat.id]);
 
   const bookSeat = (s: Seat) => {
@@ -105,10 +111,32 @@ export function SeatDetail({ seat, state, window, onClose, onSelect }: Props) {
         </div>
       ) : (
         <div className="actions">
-          <button type="button" className="primary" disabled={book.isPending} onClick={() => bookSeat(seat)}>
-            {book.isPending ? "Booking…" : "Book"}
-          </button>
+          <RepeatWeekly weeks={repeatWeeks} onChange={setRepeatWeeks} />
+          {repeatWeeks === null ? (
+            <button
+              type="button"
+              className="primary"
+              disabled={book.isPending}
+              onClick={() => bookSeat(seat)}
+            >
+              {book.isPending ? "Booking…" : "Book"}
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="primary"
+              disabled={series.isPending}
+              onClick={() => series.mutate({ seatId: seat.id, ...window, weeks: repeatWeeks })}
+            >
+              {series.isPending ? "Booking…" : `Book ${repeatWeeks} weeks`}
+            </button>
+          )}
         </div>
+      )}
+      {series.error && (
+        <p className="form-error" role="alert">
+          <strong>Not booked.</strong> {errorMessage(series.error)}
+        </p>
       )}
       {otherError && (
         <p className="form-error" role="alert">

@@ -5,6 +5,8 @@ interface Props {
   question: string;
   disabled: boolean;
   onConfirm: () => void;
+  /** The first button's text (default "Cancel"), e.g. "Cancel series". */
+  label?: string;
 }
 
 /**
@@ -12,7 +14,7 @@ interface Props {
  * out and "Yes, cancel it" cancels. Focus moves into the question and back, so keyboard and
  * screen reader users follow it.
  */
-export function ConfirmCancel({ question, disabled, onConfirm }: Props) {
+export function ConfirmCancel({ question, disabled, onConfirm, label = "Cancel" }: Props) {
   const [asking, setAsking] = useState(false);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const keepRef = useRef<HTMLButtonElement>(null);
@@ -29,7 +31,7 @@ export function ConfirmCancel({ question, disabled, onConfirm }: Props) {
   if (!asking) {
     return (
       <button type="button" ref={cancelRef} disabled={disabled} onClick={() => setAsking(true)}>
-        Cancel
+        {label}
       </button>
     );
   }
