@@ -3,6 +3,7 @@ import { and, eq, isNull, lte, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import { pgTime } from "./availability";
 import { Effects } from "./events";
+import { pruneIdempotencyKeys } from "./idempotency";
 import { reopenEndedMaintenance } from "./maintenance.service";
 import { createNotification } from "./notifications.service";
 import { seatFreed } from "./offers";
@@ -15,6 +16,8 @@ export interface SweepResult {
   reminders: number;
   /** Seats whose maintenance closure ended, bookable again. */
   reopenedSeats: number;
+  /** Idempotency keys past their 24 hours, deleted. */
+  prunedIdempotencyKeys: number;
 }
 
 const BATCH = 200;
@@ -37,6 +40,7 @@ export async function runSweep(
     expiredOffers: 0,
     reminders: 0,
     reopenedSeats: 0,
+    prunedIdempotencyKeys: 0,
   };
 
   // CONFIRMED and not checked in once start + grace has passed → NO_SHOW; the rest of the slot
@@ -135,6 +139,7 @@ export async function runSweep(
   });
 
   result.reopenedSeats = await reopenEndedMaintenance(db, now, effects);
+  result.prunedIdempotencyKeys = await pruneIdempotencyKeys(db, now);
 
   return { result, effects };
 }
