@@ -30,14 +30,11 @@ const CreateBody = z
   });
 
 const IdempotencyKeyHeaders = z.object({
-  "idempotency-key": z
-    .string()
-    .optional()
-    .openapi({
-        description:
-        "1–200 printable ASCII characters. A repeat with the same key and body within 24 hours returns the first answer without booking again; a different body with it is refused with 422.",
-      example: "3f1c2a9e-7b7d-4d5e-9a63-1f0b8c2d4e5f",
-    }),
+  "idempotency-key": z.string().optional().openapi({
+    description:
+      "1–200 printable ASCII characters. A repeat with the same key and body within 24 hours returns the first answer without booking again; a different body with it is refused with 422.",
+    example: "3f1c2a9e-7b7d-4d5e-9a63-1f0b8c2d4e5f",
+  }),
 });
 
 const ResvList = z
