@@ -12,7 +12,13 @@ import { ownConflictSeat } from "./conflicts";
 import { OwnConflict } from "./OwnConflict";
 import { Suggestions } from "./Suggestions";
 import { Timeline } from "./Timeline";
-import { useBook } from "./useBook";
+import { type Suggestion, useBook } from "./useBook";
+
+/** A refusal because the seat is taken: the server's words and its free seats for the window. */
+interface Conflict {
+  message: string;
+  suggestions: readonly Suggestion[];
+}
 
 interface Props {
   seat: Seat;
@@ -29,7 +35,7 @@ interface Props {
 export function SeatDetail({ seat, state, window, onClose, onSelect }: Props) {
   const trpc = useTRPC();
   const ref = useRef<HTMLDialogElement>(null);
-  const [conflict, setConflict] = useState<string | null>(null);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
   const dayStart = startOfDay(new Date(window.startTime));
   const dayEnd = nextDayStart(dayStart);
   const detail = useQuery(trpc.seats.get.queryOptions({ id: seat.id }));
@@ -40,7 +46,10 @@ export function SeatDetail({ seat, state, window, onClose, onSelect }: Props) {
       to: dayEnd.toISOString(),
     }),
   );
-  const book = useBook({ onConflict: setConflict, onBooked: onSelect });
+  const book = useBook({
+    onConflict: (message, suggestions) => setConflict({ message, suggestions }),
+    onBooked: onSelect,
+  });
 
   useEffect(() => {
     const dialog = ref.current;
@@ -61,7 +70,7 @@ export function SeatDetail({ seat, state, window, onClose, onSelect }: Props) {
   };
   const otherError = book.error && errorCode(book.error) !== "CONFLICT" ? errorMessage(book.error) : null;
   const maintenance = (detail.data?.status ?? seat.status) !== "ACTIVE";
-  const ownSeat = conflict ? ownConflictSeat(conflict) : null;
+  const ownSeat = conflict ? ownConflictSeat(conflict.message) : null;
 
   return (
     <dialog ref={ref} className="seat-detail" aria-labelledby="seat-detail-title" onClose={onClose}>
@@ -118,7 +127,7 @@ export function SeatDetail({ seat, state, window, onClose, onSelect }: Props) {
       {conflict && (
         <div className="conflict" role="alert">
           <p>
-            <strong>Not booked.</strong> {conflict}
+            <strong>Not booked.</strong> {conflict.message}
           </p>
         </div>
       )}
@@ -132,7 +141,12 @@ export function SeatDetail({ seat, state, window, onClose, onSelect }: Props) {
             onBook={bookSeat}
           />
         ) : (
-          <Suggestions seat={seat} window={window} pending={book.isPending} onBook={bookSeat} />
+          <Suggestions
+            seat={seat}
+            suggestions={conflict.suggestions}
+            pending={book.isPending}
+            onBook={bookSeat}
+          />
         ))}
     </dialog>
   );
