@@ -1,3 +1,4 @@
+import type { SeatSuggestion } from "@dlsms/api";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerStudents, startTestServer, type TestServer, tomorrowAt } from "./helpers";
@@ -18,22 +19,13 @@ const windowAt = (hour: number) => ({
   endTime: tomorrowAt(hour + 2).toISOString(),
 });
 
-interface Suggestion {
-  seatId: number;
-  code: string;
-  branch: string;
-  area: string;
-  hasPower: boolean;
-  hasMonitor: boolean;
-}
-
 /** The tRPC refusal of a booking, with its suggestions (the call must fail). */
 async function refusal(who: string, seatId: number, window: { startTime: string; endTime: string }) {
   try {
     await ts.client(who).reservations.create.mutate({ seatId, ...window });
   } catch (error) {
     if (!(error instanceof TRPCClientError)) throw error;
-    const data = error.data as { code: string; suggestions?: Suggestion[] };
+    const data = error.data as { code: string; suggestions?: SeatSuggestion[] };
     return { code: data.code, message: error.message, suggestions: data.suggestions };
   }
   throw new Error("the booking succeeded");
