@@ -185,7 +185,7 @@ const byStatus = (status: string | undefined) => (r: { status: string }) =>
 export function registerReservationRoutes(app: OpenAPIHono<RestEnv>, deps: ApiDeps): void {
   app.openapi(create, async (c) => {
     const body = c.req.valid("json");
-    const idempotencyKey = idempotencyKeyOf(c.env?.incoming?.headers ?? {});
+    const idempotencyKey = idempotencyKeyOf({ "idempotency-key": c.req.header("idempotency-key") });
     const r = await callerFor(deps, c, undefined, { idempotencyKey }).reservations.create({
       seatId: body.seat_id,
       startTime: body.start_time,
