@@ -1,8 +1,9 @@
 import type { AppRouter } from "@dlsms/api";
 import { idempotencyKeys, reservations } from "@dlsms/db";
 import { and, eq, sql } from "@dlsms/db/drizzle";
-import { createTRPCClient, httpBatchLink, httpLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpBatchStreamLink, httpLink } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fastPathStats } from "../src/trpc-fast-path";
 import { outcome, registerStudents, startTestServer, type TestServer, tomorrowAt } from "./helpers";
 import { call } from "./rest-harness";
 
@@ -75,6 +76,23 @@ describe("Idempotency-Key on reservations.create (tRPC over HTTP)", () => {
     const ids = new Set(answers.map((a) => a.id));
     expect(ids.size).toBe(1);
     expect(await activeOn(3)).toEqual([...ids]);
+  });
+
+  it("also on tRPC's own adapters (a streaming batch does not take the fast path)", async () => {
+    const client = createTRPCClient<AppRouter>({
+      links: [
+        httpBatchStreamLink({
+          url: `${ts.url}/trpc`,
+          headers: () => ({ authorization: `Bearer ${token(2)}`, "idempotency-key": "streamed" }),
+        }),
+      ],
+    });
+    const fastBefore = fastPathStats.answered;
+    const first = await client.reservations.create.mutate(slot(18, 8));
+    expect((await client.reservations.create.mutate(slot(18, 8))).id).toBe(first.id);
+    expect(await outcome(client.reservations.create.mutate(slot(19, 8)))).toBe("UNPROCESSABLE_CONTENT");
+    expect(fastPathStats.answered).toBe(fastBefore);
+    expect(await activeOn(18)).toEqual([first.id]);
   });
 
   it("a batch with two keyed bookings is refused (a key covers one booking); nothing is booked", async () => {
