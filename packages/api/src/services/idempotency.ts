@@ -1,6 +1,6 @@
 import { type Database, idempotencyKeys } from "@dlsms/db";
 import type { CreateReservationInput } from "@dlsms/validators";
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import type { IdempotencyKeyHeader } from "../context";
 import {
@@ -113,18 +113,20 @@ export async function createReservationOnce(
   const request = requestOf(input, rules);
   const answer = await db.transaction(async (tx): Promise<StoredAnswer> => {
     const thisKey = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
-    await tx
-      .delete(idempotencyKeys)
-      .where(and(thisKey, lt(idempotencyKeys.createdAt, new Date(Date.now() - KEEP_MS))));
+    // Claims the key: a new row, or one past its 24 hours taken over. A row in use is left as it
+    // is (but locked, so it cannot expire under us) and nothing is returned.
     const claimed = await tx
       .insert(idempotencyKeys)
-      .values({ userId, key, request, answer: {} })
-      .onConflictDoNothing()
+      .values({ userId, key, request, answer: {}, createdAt: sql`now()` })
+      .onConflictDoUpdate({
+        target: [idempotencyKeys.userId, idempotencyKeys.key],
+        set: { request, answer: {}, createdAt: sql`now()` },
+        setWhere: lt(idempotencyKeys.createdAt, new Date(Date.now() - KEEP_MS)),
+      })
       .returning({ userId: idempotencyKeys.userId });
     if (claimed.length === 0) {
       const [held] = await tx.select().from(idempotencyKeys).where(thisKey);
-      // Pruned between the two statements: only possible past its 24 hours.
-      if (!held) throw new Conflict("That Idempotency-Key was just expired: send the booking again");
+      if (!held) throw new Error("an Idempotency-Key row vanished while locked");
       if (held.request !== request) {
         throw new IdempotencyKeyReused(
           "This Idempotency-Key was already used for a different booking: use a new key for a new booking",
