@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { AppRouter } from "@dlsms/api";
 import { spaHttpLink } from "@dlsms/web/links";
 import { createTRPCClient, httpBatchLink, type TRPCLink } from "@trpc/client";
@@ -89,9 +90,18 @@ export const spaSeatDetail = (token: string, seatId: number, from: string, to: s
     c.seats.availability.query({ seatId, from, to }),
   ]);
 
-/** The booking dialog's Book button. */
-export const spaBooking = (token: string, booking: { seatId: number; startTime: string; endTime: string }) =>
-  one(spa(token), (c) => [c.reservations.create.mutate(booking)]);
+/** The Idempotency-Key recorded in a template, replaced by a fresh one in each request made. */
+const SAMPLE_IDEMPOTENCY_KEY = "sample-idempotency-key";
+
+/**
+ * The booking dialog's Book button: with a fresh Idempotency-Key per booking action, as the SPA
+ * sends it (apps/web/src/features/finder/useBook.ts).
+ */
+export const spaBooking = (
+  token: string,
+  booking: { seatId: number; startTime: string; endTime: string },
+  idempotencyKey = SAMPLE_IDEMPOTENCY_KEY,
+) => one(spa(token), (c) => [c.reservations.create.mutate(booking, { context: { idempotencyKey } })]);
 
 /** Another service listing seats through the typed client with its default link. */
 export const typedClientSeatsList = (token: string, filters: FinderWindow) =>
@@ -117,9 +127,12 @@ export async function requestMaker<I>(
   if (inputChanges && !inPath && !template.body?.includes(json))
     throw new Error("the sample input is not in the request");
   const withToken = template.headers.authorization === `Bearer ${SAMPLE_TOKEN}`;
+  const keyed = template.headers["idempotency-key"] === SAMPLE_IDEMPOTENCY_KEY;
   return (token, input) => {
     const text = JSON.stringify(input);
-    const headers = withToken ? { ...template.headers, authorization: `Bearer ${token}` } : template.headers;
+    let headers = withToken ? { ...template.headers, authorization: `Bearer ${token}` } : template.headers;
+    // A booking action's own key, as the SPA makes one per action (never a repeat of another's).
+    if (keyed) headers = { ...headers, "idempotency-key": randomUUID() };
     if (!inputChanges) return { ...template, headers };
     return {
       ...template,

@@ -10,7 +10,8 @@ export async function createReservations(ctx: BenchContext): Promise<ScenarioRes
   });
   return {
     id: "create",
-    title: "reservations.create as the SPA books (batched POST), non-conflicting slots",
+    title:
+      "reservations.create as the SPA books (batched POST, a fresh Idempotency-Key each), non-conflicting slots",
     measurement,
     serverCores,
     ...(ctx.sql?.insert

@@ -26,7 +26,12 @@ describe("the bench's requests", () => {
       const booking = { seatId: 1 + i * 7, startTime: window.startTime, endTime: window.endTime };
       const credentials = { studentId: `S${i}`, password: `pässword ${i} "$&"` };
       expect(made.finder(token, window)).toEqual(await spaFinderFirstLoad(token, window));
-      expect(made.booking(token, booking)).toEqual(await spaBooking(token, booking));
+      const madeBooking = made.booking(token, booking);
+      const key = madeBooking.headers["idempotency-key"];
+      expect(key).toMatch(/^[0-9a-f-]{36}$/);
+      expect(madeBooking).toEqual(await spaBooking(token, booking, key));
+      // Each booking made is a new action: a new key.
+      expect(made.booking(token, booking).headers["idempotency-key"]).not.toBe(key);
       expect(made.login(credentials)).toEqual(await spaLogin("", credentials));
       expect(made.seats(token, window)).toEqual(await typedClientSeatsList(token, window));
       expect(made.branches(token)).toEqual(await typedClientBranches(token));

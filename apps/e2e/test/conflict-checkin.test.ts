@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { finderWindow, login, newPage } from "../src/browser";
+import { expectAxeClean, finderWindow, login, newPage, PHONE } from "../src/browser";
+import { PASSWORD } from "../src/server";
 import { useSuite } from "../src/suite";
 import { nextQuarter, plusMinutes } from "../src/time";
 
@@ -40,6 +41,47 @@ describe("acceptance 3: conflict", () => {
     await page.keyboard.press("Escape");
     await page.getByRole("link", { name: "My reservations" }).click();
     await page.locator(".reservation", { hasText: `Seat ${code}` }).waitFor();
+    await context.close();
+  });
+});
+
+describe("issue 22: suggestions from the conflict answer", () => {
+  it("on a phone, names the branch and area of free seats elsewhere; axe-clean, no sideways scroll", async () => {
+    const { context, page } = await newPage(e2e.browser, e2e.server.url, PHONE);
+    await context.routeWebSocket(/\/trpc/, () => {});
+    const anonymous = e2e.server.api();
+    const register = async (i: number) => {
+      const studentId = `E2ESG${String(i).padStart(3, "0")}`;
+      const { token } = await anonymous.auth.register.mutate({
+        studentId,
+        password: PASSWORD,
+        name: `Sugg ${i}`,
+      });
+      return { studentId, api: e2e.server.api(token) };
+    };
+    const me = await register(0);
+    await login(page, me.studentId);
+    await page.getByLabel("Branch").selectOption("Science Library");
+    const tile = page.locator('.tile[data-seat-id="36"][data-state="free"]');
+    await tile.click();
+    const dialog = page.getByRole("dialog", { name: "Seat SL-11" });
+    await dialog.waitFor();
+
+    // Meanwhile every Science Library seat is taken for the window, the asked one (36) last.
+    const window = await finderWindow(page);
+    const seatIds = [26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 37, 36];
+    for (const [i, seatId] of seatIds.entries()) {
+      await (await register(i + 1)).api.reservations.create.mutate({ seatId, ...window });
+    }
+
+    await dialog.getByRole("button", { name: "Book", exact: true }).click();
+    const nearby = dialog.getByRole("heading", { name: "Free nearby", exact: true });
+    await nearby.waitFor();
+    // The Engineering Library comes first of the other branches (name order); its seats have power, like SL-11.
+    const first = dialog.locator(".suggestions li").first();
+    expect(await first.textContent()).toMatch(/^EL-01Engineering Library · Computer Lab/);
+    expect(await dialog.locator(".suggestions li").count()).toBe(5);
+    await expectAxeClean(page);
     await context.close();
   });
 });

@@ -62,13 +62,20 @@ describe("the bench's SPA requests are the SPA's", () => {
     await dialog.getByText("This seat is yours").waitFor();
     const booking = sent.find((r) => r.url().includes("reservations.create")) as Request;
     const input = callsOf(booking).input("reservations.create") as Parameters<typeof spaBooking>[1];
-    const benchBooking = await spaBooking(token, input);
+    // The booking action's own Idempotency-Key: the bench sends one, fresh per booking, too.
+    const key = (await booking.allHeaders())["idempotency-key"];
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+    const benchBooking = await spaBooking(token, input, key);
     expect(sentAs(booking)).toEqual({
       method: benchBooking.method,
       path: benchBooking.path,
       body: benchBooking.body,
     });
-    expect(await booking.allHeaders()).toMatchObject({ ...auth, "content-type": "application/json" });
+    expect(await booking.allHeaders()).toMatchObject({
+      ...auth,
+      "content-type": "application/json",
+      "idempotency-key": benchBooking.headers["idempotency-key"],
+    });
 
     // Every one of those requests was answered by the server's fast path.
     expect(fastPathStats.answered - answeredBefore).toBeGreaterThanOrEqual(3);

@@ -15,7 +15,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface FastPathOptions {
   router: AppRouter;
-  createContext: (opts: { req: IncomingMessage }) => Promise<Context>;
+  createContext: (opts: { req: IncomingMessage; info: { calls: readonly Call[] } }) => Promise<Context>;
   onError: (opts: { error: TRPCError; path?: string }) => void;
   /** Larger bodies go to the adapter, which refuses them with 413. */
   maxBodySize: number;
@@ -46,7 +46,7 @@ export function withTrpcFastPath(options: FastPathOptions, adapter: Handler): Ha
   const config = options.router._def._config;
 
   const answer = async (req: IncomingMessage, res: ServerResponse, calls: Call[], batch: boolean) => {
-    const ctx = await options.createContext({ req });
+    const ctx = await options.createContext({ req, info: { calls } });
     const items = await Promise.all(
       calls.map(async ({ path, procedure, input }, batchIndex) => {
         const type = procedure._def.type;

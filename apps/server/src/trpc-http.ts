@@ -4,10 +4,16 @@ import { getRequestListener } from "@hono/node-server";
 import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { idempotencyKeyOf } from "./idempotency-header";
 import { noteUser } from "./request-log";
 import { withTrpcFastPath } from "./trpc-fast-path";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+/** The calls of a request, as tRPC's adapters (and the fast path) describe them to createContext. */
+type CallsInfo = {
+  calls: ReadonlyArray<{ path: string }>;
+  connectionParams?: Record<string, string | undefined> | null;
+};
 
 export interface TrpcHttpOptions {
   router: AppRouter;
@@ -33,10 +39,14 @@ const jsonErrors = ({ info, errors }: { info?: unknown; errors: unknown[] }) =>
  */
 export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
   const contextOf = createContextFactory(options.deps);
-  const contextFor: typeof contextOf = async (opts) => {
+  const contextFor = async (opts: { req: IncomingMessage; info?: CallsInfo }): Promise<Context> => {
     const ctx = await contextOf(opts);
     noteUser(opts.req, ctx.user?.id);
-    return ctx;
+    const idempotencyKey = idempotencyKeyOf(
+      opts.req.headers,
+      opts.info?.calls.map((call) => call.path),
+    );
+    return idempotencyKey ? { ...ctx, idempotencyKey } : ctx;
   };
   const standalone = createHTTPHandler({
     router: options.router,
@@ -53,7 +63,8 @@ export function createTrpcHttpHandler(options: TrpcHttpOptions): Handler {
         endpoint: "/trpc",
         req: request,
         router: options.router,
-        createContext: (): Promise<Context> => contextFor({ req: env.incoming as IncomingMessage }),
+        createContext: ({ info }): Promise<Context> =>
+          contextFor({ req: env.incoming as IncomingMessage, info }),
         onError: options.onError,
         responseMeta: jsonErrors,
       }),

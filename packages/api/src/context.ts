@@ -26,16 +26,32 @@ export interface ApiDeps {
 
 export type AuthProblem = "missing" | "expired" | "invalid";
 
+/**
+ * A request's `Idempotency-Key` header as its transport read it, unchecked (services/idempotency.ts
+ * checks it). `bookings`: the booking calls that share the request (a tRPC batch); a key covers one.
+ */
+export interface IdempotencyKeyHeader {
+  value: string;
+  bookings: number;
+}
+
 export interface Context extends ApiDeps {
   user: SessionUser | null;
   /** Why `user` is null, so UNAUTHORIZED can say "expired" rather than just "log in". */
   authProblem: AuthProblem | null;
   clientIp: string;
+  /** Set only when the request carried the header (HTTP: tRPC and REST). */
+  idempotencyKey?: IdempotencyKeyHeader;
 }
 
 /** The inner context: what tests and `createCaller` use directly. */
 export function createContextInner(
-  opts: ApiDeps & { user?: SessionUser | null; authProblem?: AuthProblem | null; clientIp?: string },
+  opts: ApiDeps & {
+    user?: SessionUser | null;
+    authProblem?: AuthProblem | null;
+    clientIp?: string;
+    idempotencyKey?: IdempotencyKeyHeader;
+  },
 ): Context {
   return {
     ...opts,

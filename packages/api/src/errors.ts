@@ -9,7 +9,8 @@ export type DomainErrorCode =
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "CONFLICT"
-  | "TOO_MANY_REQUESTS";
+  | "TOO_MANY_REQUESTS"
+  | "UNPROCESSABLE_CONTENT";
 
 export class DomainError extends Error {
   constructor(
@@ -46,6 +47,34 @@ export class NotFound extends DomainError {
 export class Conflict extends DomainError {
   constructor(message: string) {
     super("CONFLICT", message);
+  }
+}
+/** A free seat offered instead of a taken one (SeatTaken.suggestions). */
+export interface SeatSuggestion {
+  seatId: number;
+  code: string;
+  branch: string;
+  area: string;
+  hasPower: boolean;
+  hasMonitor: boolean;
+}
+/**
+ * Someone else holds the seat for (part of) the window. The booking procedure fills in free
+ * seats for the same window (read-models/seat-suggestions.ts) before the doors answer.
+ */
+export class SeatTaken extends Conflict {
+  suggestions: readonly SeatSuggestion[] | undefined;
+  constructor(
+    message: string,
+    readonly seatCode: string,
+  ) {
+    super(message);
+  }
+}
+/** An Idempotency-Key used again for a different request (services/idempotency.ts): 422. */
+export class IdempotencyKeyReused extends DomainError {
+  constructor(message: string) {
+    super("UNPROCESSABLE_CONTENT", message);
   }
 }
 export class Unauthorized extends DomainError {

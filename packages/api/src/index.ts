@@ -11,6 +11,7 @@ export {
   type Context,
   createContextFactory,
   createContextInner,
+  type IdempotencyKeyHeader,
   resolveUser,
   signedInUser,
 } from "./context";

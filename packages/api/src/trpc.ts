@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { Context } from "./context";
-import { type DomainError, toDomainError } from "./errors";
+import { type DomainError, SeatTaken, toDomainError } from "./errors";
 
 interface IssueLike {
   message: string;
@@ -30,7 +30,13 @@ const t = initTRPC.context<Context>().create({
     return {
       ...shape,
       message: validation ?? (hidden ? "Something went wrong on our side. Please try again." : shape.message),
-      data: { ...shape.data, stack: undefined, validation: validation !== undefined },
+      data: {
+        ...shape.data,
+        stack: undefined,
+        validation: validation !== undefined,
+        // A lost booking's free seats for the same window (read-models/seat-suggestions.ts).
+        suggestions: error.cause instanceof SeatTaken ? error.cause.suggestions : undefined,
+      },
     };
   },
 });

@@ -360,3 +360,24 @@ export type ReservationSeries = typeof reservationSeries.$inferSelect;
 export type WaitlistEntry = typeof waitlist.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
 export type AuditEntry = typeof auditLog.$inferSelect;
+
+/**
+ * Retry-safe booking (Idempotency-Key, migration 0015): the first answer to a student's key,
+ * for 24 hours. `request` is the booking the key was first used for; `answer` what it got.
+ */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    key: varchar("key", { length: 200 }).notNull(),
+    request: text("request").notNull(),
+    answer: jsonb("answer").$type<Record<string, unknown>>().notNull(),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.key] }),
+    index("idempotency_keys_created_at_idx").on(t.createdAt),
+  ],
+);

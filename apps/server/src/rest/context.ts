@@ -4,6 +4,7 @@ import {
   bearerToken,
   createCaller,
   createContextInner,
+  type IdempotencyKeyHeader,
   resolveUser,
   type SessionUser,
 } from "@dlsms/api";
@@ -60,7 +61,12 @@ export const requireUser: MiddlewareHandler<RestEnv> = createMiddleware<RestEnv>
 });
 
 /** A tRPC caller acting as this request's user: every route goes through the procedures. */
-export function callerFor(deps: ApiDeps, c: Context<RestEnv>, signal?: AbortSignal): Caller {
+export function callerFor(
+  deps: ApiDeps,
+  c: Context<RestEnv>,
+  signal?: AbortSignal,
+  request: { idempotencyKey?: IdempotencyKeyHeader } = {},
+): Caller {
   const { user, authProblem, clientIp } = c.get("session");
-  return createCaller(createContextInner({ ...deps, user, authProblem, clientIp }), { signal });
+  return createCaller(createContextInner({ ...deps, user, authProblem, clientIp, ...request }), { signal });
 }

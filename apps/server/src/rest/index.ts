@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type ApiDeps, DomainError } from "@dlsms/api";
+import { type ApiDeps, DomainError, SeatTaken } from "@dlsms/api";
 import { getRequestListener } from "@hono/node-server";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { TRPCError } from "@trpc/server";
@@ -44,7 +44,21 @@ export interface RestDoor {
   routeOf(method: string, path: string): string | undefined;
 }
 
-type Json = { error: string };
+type Json = { error: string; suggestions?: RestSuggestion[] };
+
+type RestSuggestion = { seat_id: number; seat_code: string; branch: string; area: string };
+
+/** A lost booking's free seats (SeatTaken.suggestions) under the REST door's names. */
+function restSuggestions(err: TRPCError | DomainError): RestSuggestion[] | undefined {
+  const taken = err instanceof TRPCError ? err.cause : err;
+  if (!(taken instanceof SeatTaken) || !taken.suggestions) return undefined;
+  return taken.suggestions.map((s) => ({
+    seat_id: s.seatId,
+    seat_code: s.code,
+    branch: s.branch,
+    area: s.area,
+  }));
+}
 
 /** The original gateway's liveness answer; the full backend check is the server's GET /healthz. */
 const healthz = createRoute({
@@ -67,7 +81,11 @@ function errorResponse(c: Context<RestEnv>, err: unknown, logger: RestDoorOption
       logger.error({ err: err.cause ?? err }, "REST door: procedure failed");
     if (failure.retryAfterSeconds !== undefined) c.header("retry-after", String(failure.retryAfterSeconds));
     const status = getHTTPStatusCodeFromError(new TRPCError({ code: failure.code })) as ContentfulStatusCode;
-    return c.json<Json>({ error: failure.message }, Math.min(status, 500) as ContentfulStatusCode);
+    const suggestions = restSuggestions(err);
+    return c.json<Json>(
+      { error: failure.message, ...(suggestions && { suggestions }) },
+      Math.min(status, 500) as ContentfulStatusCode,
+    );
   }
   if (err instanceof HTTPException) {
     // hono's own refusals: 415 from the media-type gate, 400 from the JSON body parser.

@@ -1,10 +1,11 @@
 import type { ApiDeps } from "@dlsms/api";
 import { createReservationInput } from "@dlsms/validators";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { idempotencyKeyOf } from "../idempotency-header";
 import { callerFor, type RestEnv, requireUser } from "./context";
 import { flag, idParam } from "./params";
 import {
-  ErrorBody,
+  ConflictBody,
   errorResponse,
   jsonBody,
   ResvDetail,
@@ -28,6 +29,14 @@ const CreateBody = z
     example: { seat_id: 5, start_time: "2025-10-11T14:00:00", end_time: "2025-10-11T16:00:00" },
   });
 
+const IdempotencyKeyHeaders = z.object({
+  "idempotency-key": z.string().optional().openapi({
+    description:
+      "1–200 printable ASCII characters. A repeat with the same key and body within 24 hours returns the first answer without booking again; a different body with it is refused with 422.",
+    example: "3f1c2a9e-7b7d-4d5e-9a63-1f0b8c2d4e5f",
+  }),
+});
+
 const ResvList = z
   .object({ reservations: z.array(ResvWithSeat), count: z.number().int() })
   .openapi("ReservationList");
@@ -50,12 +59,19 @@ const create = createRoute({
   tags: ["reservations"],
   summary: "Book a seat for a time window",
   ...secured,
-  request: { body: { ...jsonBody(CreateBody, "What to book"), required: true } },
+  request: {
+    headers: IdempotencyKeyHeaders,
+    body: { ...jsonBody(CreateBody, "What to book"), required: true },
+  },
   responses: {
-    201: jsonBody(ResvRow, "Booked (status CONFIRMED)"),
+    201: jsonBody(ResvRow, "Booked (status CONFIRMED), or the stored answer to a repeated Idempotency-Key"),
     ...errors,
     404: errorResponse("Seat not found"),
-    409: { content: { "application/json": { schema: ErrorBody } }, description: "Overlaps another booking" },
+    409: jsonBody(
+      ConflictBody,
+      "Overlaps another booking; when someone else holds the seat, `suggestions` lists free seats for the window",
+    ),
+    422: errorResponse("The Idempotency-Key was already used for a different booking"),
     413: errorResponse("Body too large"),
     415: errorResponse("Body is not JSON"),
   },
@@ -169,7 +185,8 @@ const byStatus = (status: string | undefined) => (r: { status: string }) =>
 export function registerReservationRoutes(app: OpenAPIHono<RestEnv>, deps: ApiDeps): void {
   app.openapi(create, async (c) => {
     const body = c.req.valid("json");
-    const r = await callerFor(deps, c).reservations.create({
+    const idempotencyKey = idempotencyKeyOf({ "idempotency-key": c.req.header("idempotency-key") });
+    const r = await callerFor(deps, c, undefined, { idempotencyKey }).reservations.create({
       seatId: body.seat_id,
       startTime: body.start_time,
       endTime: body.end_time,

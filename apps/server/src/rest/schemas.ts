@@ -10,6 +10,20 @@ export const ErrorBody = z
   .object({ error: z.string().openapi({ example: "Seat not found" }) })
   .openapi("Error");
 
+/** A 409: when someone else holds the seat, free seats for the same window, nearest first. */
+export const ConflictBody = ErrorBody.extend({
+  suggestions: z
+    .array(
+      z.object({
+        seat_id: z.number().int(),
+        seat_code: z.string().openapi({ example: "ML-003" }),
+        branch: z.string(),
+        area: z.string(),
+      }),
+    )
+    .optional(),
+}).openapi("ConflictError");
+
 const timestamp = (example: string) =>
   z.string().openapi({ format: "date-time", example, description: "ISO 8601, UTC" });
 

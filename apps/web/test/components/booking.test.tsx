@@ -43,6 +43,35 @@ async function bookings(who: Student) {
   return mine.map((r) => ({ seatId: r.seatId, status: r.status })).sort((a, b) => a.seatId - b.seatId);
 }
 
+/** The SPA's own requests from now on (URL and Idempotency-Key), passed on unchanged. */
+function recordRequests(loseFirstBookingAnswer = false) {
+  // tRPC's links call window.fetch when given none.
+  const realFetch = window.fetch;
+  const urls: string[] = [];
+  const bookingKeys: (string | null)[] = [];
+  let lose = loseFirstBookingAnswer;
+  const recording: typeof window.fetch = async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    urls.push(url);
+    if (!url.includes("reservations.create")) return realFetch.call(window, input, init);
+    bookingKeys.push(new Headers(init?.headers).get("idempotency-key"));
+    const response = await realFetch.call(window, input, init);
+    if (!lose) return response;
+    // The server answered, but the answer never arrives (a dropped connection).
+    lose = false;
+    await response.arrayBuffer();
+    throw new TypeError("Failed to fetch");
+  };
+  window.fetch = recording;
+  return {
+    urls,
+    bookingKeys,
+    stop: () => {
+      window.fetch = realFetch;
+    },
+  };
+}
+
 describe("booking dialog", () => {
   it("books a free seat: the server has it and the tile turns Yours", async () => {
     const user = userEvent.setup();
@@ -72,6 +101,7 @@ describe("booking dialog", () => {
     // The other student books ML-02 while the dialog is open; the click follows at once, before
     // the live update could redraw the tile, as when two students press Book together.
     await winner.api.reservations.create.mutate({ seatId: 2, ...windowAt(12) });
+    const requested = recordRequests();
     fireEvent.click(book);
 
     const alert = await within(dialog).findByText("Not booked.");
@@ -80,7 +110,11 @@ describe("booking dialog", () => {
     const offers = within(nearby.parentElement as HTMLElement)
       .getAllByRole("button")
       .map((b) => b.textContent);
-    expect(offers).toEqual(["Book ML-03", "Book ML-04", "Book ML-05", "Book ML-06"]);
+    // The server's suggestions with its refusal (seats with power like ML-02's first, nearest
+    // first): the dialog asks for nothing more.
+    expect(offers).toEqual(["Book ML-03", "Book ML-04", "Book ML-05", "Book ML-09", "Book ML-10"]);
+    expect(requested.urls.filter((url) => url.includes("availableOnly"))).toEqual([]);
+    requested.stop();
 
     await user.click(within(dialog).getByRole("button", { name: "Book ML-03" }));
     // The dialog follows the booked suggestion.
@@ -110,5 +144,25 @@ describe("booking dialog", () => {
     await waitFor(() => expect(tile("ML-10").dataset.state).toBe("free"));
     expect(tile("ML-11").dataset.state).toBe("yours");
     expect(await bookings(me)).toEqual([{ seatId: 11, status: "CONFIRMED" }]);
+  });
+
+  it("sends an Idempotency-Key with the booking and, when the answer is lost, retries with it: booked once", async () => {
+    const user = userEvent.setup();
+    const me = await newStudent("retry");
+    await openFinder(me, user, 16);
+    const dialog = await openSeat(user, "ML-20");
+    const requested = recordRequests(true);
+    try {
+      await user.click(within(dialog).getByRole("button", { name: "Book" }));
+      await within(dialog).findByText(/This seat is yours/);
+      // The first answer was lost; the retry carried the same key, and the server answered with
+      // the reservation it had made instead of a clash with it.
+      expect(requested.bookingKeys).toHaveLength(2);
+      expect(requested.bookingKeys[0]).toMatch(/^[0-9a-f]{32}$/);
+      expect(requested.bookingKeys[1]).toBe(requested.bookingKeys[0]);
+    } finally {
+      requested.stop();
+    }
+    expect(await bookings(me)).toEqual([{ seatId: 20, status: "CONFIRMED" }]);
   });
 });

@@ -9,9 +9,11 @@ import {
 } from "@dlsms/validators";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { lostRacesForBooking } from "../read-models/known-losses";
+import { withSuggestions } from "../read-models/seat-suggestions";
 import { cachedMyReservations } from "../read-models/student-reservations";
 import { comeBack, stepAway } from "../services/away.service";
 import { withEffects } from "../services/events";
+import { createReservationOnce } from "../services/idempotency";
 import * as service from "../services/reservations.service";
 import { scanSeat } from "../services/scan.service";
 import { assertMayBook } from "../services/standing.service";
@@ -20,15 +22,22 @@ import { ownReservationHistory } from "./desk";
 
 export const reservationsRouter = {
   create: bookingProcedure.input(createReservationInput).mutation(({ ctx, input }) =>
-    withEffects(ctx, async (effects) => {
-      // The seats version is read before the attempt: see known-losses.ts. The suspension check
-      // (one primary-key read) runs beside it, so it adds no wait.
-      const [lostRaces] = await Promise.all([
-        lostRacesForBooking(ctx.cache, input.seatId),
-        assertMayBook(ctx.db, ctx.user.id, ctx.config.rules),
-      ]);
-      return service.createReservation(ctx.db, ctx.user.id, input, ctx.config.rules, effects, lostRaces);
-    }),
+    withSuggestions(ctx, ctx.user.id, input, () =>
+      withEffects(ctx, async (effects) => {
+        const key = ctx.idempotencyKey;
+        if (key) {
+          await assertMayBook(ctx.db, ctx.user.id, ctx.config.rules);
+          return createReservationOnce(ctx.db, ctx.user.id, key, input, ctx.config.rules, effects);
+        }
+        // The seats version is read before the attempt: see known-losses.ts. The suspension check
+        // (one primary-key read) runs beside it, so it adds no wait.
+        const [lostRaces] = await Promise.all([
+          lostRacesForBooking(ctx.cache, input.seatId),
+          assertMayBook(ctx.db, ctx.user.id, ctx.config.rules),
+        ]);
+        return service.createReservation(ctx.db, ctx.user.id, input, ctx.config.rules, effects, lostRaces);
+      }),
+    ),
   ),
   /** The same seat and times every week, all or nothing (services/series.service.ts). */
   createSeries: bookingProcedure

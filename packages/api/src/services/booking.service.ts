@@ -2,7 +2,7 @@ import { type Database, reservations, seats } from "@dlsms/db";
 import type { CreateReservationInput } from "@dlsms/validators";
 import { and, eq } from "drizzle-orm";
 import type { BookingRules } from "../config";
-import { Conflict, type DomainError, NotFound, RuleViolation } from "../errors";
+import { Conflict, type DomainError, NotFound, RuleViolation, SeatTaken } from "../errors";
 import type { Attempt, LostRacesAt } from "../read-models/known-losses";
 import { addMinutes, formatForPeople, parseLibraryTime } from "../time";
 import { activeOverlapping } from "./availability";
@@ -163,8 +163,11 @@ function seatRetired(seatCode: string): NotFound {
   return new NotFound(`Seat ${seatCode} has been retired and can no longer be booked. Pick another seat.`);
 }
 
-function seatTaken(seatCode: string): Conflict {
-  return new Conflict(`Seat ${seatCode} is already booked for part of that time. Pick another time or seat.`);
+function seatTaken(seatCode: string): SeatTaken {
+  return new SeatTaken(
+    `Seat ${seatCode} is already booked for part of that time. Pick another time or seat.`,
+    seatCode,
+  );
 }
 
 async function explainConflict(

@@ -9,6 +9,7 @@ import { bookingRefusal, checkBookingTimes, checkDuration, toView } from "./book
 import { type AttemptRow, arrayParam } from "./booking-batches";
 import type { Effects } from "./events";
 import { cancelConfirmed } from "./lifecycle.service";
+import { assertMayBook } from "./standing.service";
 import { type ReservationView, toReservationView } from "./views";
 
 /** What reservations.createSeries answers: the series and its weeks, in week order. */
@@ -99,6 +100,7 @@ export async function createSeries(
   const windows = weeklyWindows(first, input.weeks, zone);
   const now = new Date();
   checkWeeks(windows, now, rules);
+  await assertMayBook(db, userId, rules, now);
 
   const result = await db.transaction(async (tx) => {
     const weeks = rowsOf<WeekRow>(

@@ -4,6 +4,7 @@ import type { BookingRules } from "../config";
 import { pgTime } from "./availability";
 import { endExpiredBreaks, remindBreaksEnding } from "./away-sweep";
 import { Effects } from "./events";
+import { pruneIdempotencyKeys } from "./idempotency";
 import { reopenEndedMaintenance } from "./maintenance.service";
 import { createNotification } from "./notifications.service";
 import { seatFreed } from "./offers";
@@ -21,6 +22,8 @@ export interface SweepResult {
   breaksEnded: number;
   /** "Your break ends in 5 minutes" reminders sent. */
   breakReminders: number;
+  /** Idempotency keys past their 24 hours, deleted. */
+  prunedIdempotencyKeys: number;
 }
 
 const BATCH = 200;
@@ -45,6 +48,7 @@ export async function runSweep(
     reopenedSeats: 0,
     breaksEnded: 0,
     breakReminders: 0,
+    prunedIdempotencyKeys: 0,
   };
 
   // CONFIRMED and not checked in once start + grace has passed → NO_SHOW; the rest of the slot
@@ -151,6 +155,7 @@ export async function runSweep(
   result.reopenedSeats = await reopenEndedMaintenance(db, now, effects);
   result.breaksEnded = await endExpiredBreaks(db, rules, now, effects);
   result.breakReminders = await remindBreaksEnding(db, now, effects);
+  result.prunedIdempotencyKeys = await pruneIdempotencyKeys(db, now);
 
   return { result, effects };
 }

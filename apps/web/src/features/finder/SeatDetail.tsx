@@ -14,7 +14,13 @@ import { ownConflictSeat } from "./conflicts";
 import { OwnConflict } from "./OwnConflict";
 import { Suggestions } from "./Suggestions";
 import { Timeline } from "./Timeline";
-import { useBook } from "./useBook";
+import { type Suggestion, useBook } from "./useBook";
+
+/** A refusal because the seat is taken: the server's words and its free seats for the window. */
+interface Conflict {
+  message: string;
+  suggestions: readonly Suggestion[];
+}
 
 interface Props {
   seat: Seat;
@@ -31,7 +37,7 @@ interface Props {
 export function SeatDetail({ seat, state, window, onClose, onSelect }: Props) {
   const trpc = useTRPC();
   const ref = useRef<HTMLDialogElement>(null);
-  const [conflict, setConflict] = useState<string | null>(null);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
   const dayStart = startOfDay(new Date(window.startTime));
   const dayEnd = nextDayStart(dayStart);
   const detail = useQuery(trpc.seats.get.queryOptions({ id: seat.id }));
@@ -42,7 +48,10 @@ export function SeatDetail({ seat, state, window, onClose, onSelect }: Props) {
       to: dayEnd.toISOString(),
     }),
   );
-  const book = useBook({ onConflict: setConflict, onBooked: onSelect });
+  const book = useBook({
+    onConflict: (message, suggestions) => setConflict({ message, suggestions }),
+    onBooked: onSelect,
+  });
   // "Repeat weekly": null books the window once, a number books that many weeks as one series.
   const [repeatWeeks, setRepeatWeeks] = useState<number | null>(null);
   const series = useBookSeries({ onBooked: onSelect });
@@ -67,7 +76,7 @@ export function SeatDetail({ seat, state, window, onClose, onSelect }: Props) {
   };
   const otherError = book.error && errorCode(book.error) !== "CONFLICT" ? errorMessage(book.error) : null;
   const maintenance = (detail.data?.status ?? seat.status) !== "ACTIVE";
-  const ownSeat = conflict ? ownConflictSeat(conflict) : null;
+  const ownSeat = conflict ? ownConflictSeat(conflict.message) : null;
 
   return (
     <dialog ref={ref} className="seat-detail" aria-labelledby="seat-detail-title" onClose={onClose}>
@@ -146,7 +155,7 @@ export function SeatDetail({ seat, state, window, onClose, onSelect }: Props) {
       {conflict && (
         <div className="conflict" role="alert">
           <p>
-            <strong>Not booked.</strong> {conflict}
+            <strong>Not booked.</strong> {conflict.message}
           </p>
         </div>
       )}
@@ -160,7 +169,12 @@ export function SeatDetail({ seat, state, window, onClose, onSelect }: Props) {
             onBook={bookSeat}
           />
         ) : (
-          <Suggestions seat={seat} window={window} pending={book.isPending} onBook={bookSeat} />
+          <Suggestions
+            seat={seat}
+            suggestions={conflict.suggestions}
+            pending={book.isPending}
+            onBook={bookSeat}
+          />
         ))}
     </dialog>
   );

@@ -1,39 +1,38 @@
-import { useQuery } from "@tanstack/react-query";
 import { Amenities } from "../../components/Icons";
-import { ErrorState, Loading } from "../../components/States";
-import { useTRPC } from "../../lib/trpc";
 import type { Seat } from "../../lib/types";
+import { type Suggestion, suggestedSeat } from "./useBook";
 
 interface Props {
   seat: Seat;
-  window: { startTime: string; endTime: string };
+  /** Free seats for the same window, nearest first, as the server sent them with the refusal. */
+  suggestions: readonly Suggestion[];
   pending: boolean;
   onBook: (seat: Seat) => void;
 }
 
-/** Free seats in the same area for the same window: the next best thing after a conflict. */
-export function Suggestions({ seat, window, pending, onBook }: Props) {
-  const trpc = useTRPC();
-  const query = useQuery(
-    trpc.seats.list.queryOptions({ branch: seat.branch, area: seat.area, availableOnly: true, ...window }),
-  );
-  if (query.isPending) return <Loading label="Looking for free seats nearby…" />;
-  if (query.isError) return <ErrorState error={query.error} retry={() => query.refetch()} />;
-  const options = query.data.filter((s) => s.id !== seat.id && s.status === "ACTIVE").slice(0, 4);
-  if (options.length === 0) {
-    return (
-      <p className="muted">No other seat in {seat.area} is free for this time. Try another time or area.</p>
-    );
+/** Free seats for the same window: the next best thing after a conflict, with no second query. */
+export function Suggestions({ seat, suggestions, pending, onBook }: Props) {
+  if (suggestions.length === 0) {
+    return <p className="muted">No other seat is free for this time. Try another time.</p>;
   }
+  const sameArea = suggestions.every((s) => s.branch === seat.branch && s.area === seat.area);
   return (
     <div className="suggestions">
-      <h3>Free nearby in {seat.area}</h3>
+      <h3>{sameArea ? `Free nearby in ${seat.area}` : "Free nearby"}</h3>
       <ul>
-        {options.map((s) => (
-          <li key={s.id}>
+        {suggestions.map((s) => (
+          <li key={s.seatId}>
             <span className="code">{s.code}</span>
+            {!sameArea && (
+              <span className="muted">{s.branch === seat.branch ? s.area : `${s.branch} · ${s.area}`}</span>
+            )}
             <Amenities power={s.hasPower} monitor={s.hasMonitor} />
-            <button type="button" className="primary" disabled={pending} onClick={() => onBook(s)}>
+            <button
+              type="button"
+              className="primary"
+              disabled={pending}
+              onClick={() => onBook(suggestedSeat(s))}
+            >
               Book {s.code}
             </button>
           </li>
