@@ -54,6 +54,7 @@ const create = createRoute({
   responses: {
     201: jsonBody(ResvRow, "Booked (status CONFIRMED)"),
     ...errors,
+    403: errorResponse("Booking is suspended (no-show strikes) until the date the message gives"),
     404: errorResponse("Seat not found"),
     409: { content: { "application/json": { schema: ErrorBody } }, description: "Overlaps another booking" },
     413: errorResponse("Body too large"),
