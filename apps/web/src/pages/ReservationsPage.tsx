@@ -3,6 +3,7 @@ import { useEffect } from "react";
 import { Link } from "wouter";
 import { Empty, ErrorState, Loading } from "../components/States";
 import { ReservationCard } from "../features/reservations/ReservationCard";
+import { StandingNotice } from "../features/standing/StandingNotice";
 import { useTRPC } from "../lib/trpc";
 import { ACTIVE_STATUSES, type Reservation } from "../lib/types";
 import { useNow } from "../lib/useNow";
@@ -27,6 +28,7 @@ export function ReservationsPage() {
   return (
     <>
       <h1>My reservations</h1>
+      <StandingNotice />
       <section aria-labelledby="upcoming-title">
         <h2 id="upcoming-title">Upcoming</h2>
         {upcoming.length === 0 ? (
