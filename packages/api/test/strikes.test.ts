@@ -96,6 +96,10 @@ describe("no-show strikes and suspension (NO_SHOW_STRIKES=2)", () => {
       details: { studentId: "S2021001", strikesCleared: 2, suspendedUntil: until.toISOString() },
     });
     const afterPardon = dayAt(6, 10); // after the next sweep below, so it is not a no-show
+    // Staff read the pardon in the student's trail, with who gave it and why.
+    expect(await staff.admin.entityHistory({ entityType: "user", entityId: 1 })).toMatchObject([
+      { action: "pardoned", actor: { studentId: "ADMIN001" }, reason: "Was ill, note from doctor" },
+    ]);
     const booked = await alice.reservations.create(
       slot(3, afterPardon, new Date(afterPardon.getTime() + HOUR)),
     );
