@@ -34,7 +34,7 @@ async function missAll(studentId: string, seatId: number, hours: number[]): Prom
 describe("no-show strikes in the SPA", () => {
   it.each([
     ["phone", PHONE, "S2021006", "Frank Miller", 20],
-    ["desktop", DESKTOP, "S2021007", "Grace Lee", 21],
+    ["desktop", DESKTOP, "S2021007", "Grace Hopper", 21],
   ] as const)(
     "on %s: a suspended student sees when it ends; staff pardon at the desk and the banner goes",
     async (label, viewport, studentId, name, seatId) => {

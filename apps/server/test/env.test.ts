@@ -22,6 +22,9 @@ describe("loadEnv", () => {
       LOG_LEVEL: "info",
       NODE_ENV: "development",
       BODY_LIMIT_BYTES: 1_048_576,
+      NO_SHOW_STRIKES: 3,
+      STRIKE_WINDOW_DAYS: 30,
+      SUSPENSION_DAYS: 7,
     });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
@@ -33,6 +36,11 @@ describe("loadEnv", () => {
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
     expect(env.GRACE_MINUTES).toBe(15);
+  });
+
+  it("refuses a strike rule of 0 and names the variable", () => {
+    expect(() => loadEnv({ NO_SHOW_STRIKES: "0" })).toThrow(/NO_SHOW_STRIKES/);
+    expect(() => loadEnv({ SUSPENSION_DAYS: "-1" })).toThrow(/SUSPENSION_DAYS/);
   });
 
   it("accepts GRACE_MINUTES=0", () => {
@@ -147,6 +155,9 @@ describe("loadEnv", () => {
         WALKUP_MINUTES: "45",
         AWAY_MAX_MINUTES: "20",
         AWAY_BREAKS: "1",
+        NO_SHOW_STRIKES: "2",
+        STRIKE_WINDOW_DAYS: "14",
+        SUSPENSION_DAYS: "3",
         MAX_UPCOMING_RESERVATIONS: "5",
         SERIES_MAX_WEEKS: "12",
         PAST_TOLERANCE_MINUTES: "2",
@@ -177,6 +188,9 @@ describe("loadEnv", () => {
       awayMaxMinutes: 20,
       awayBreaks: 1,
       seriesMaxWeeks: 12,
+      noShowStrikes: 2,
+      strikeWindowDays: 14,
+      suspensionDays: 3,
     });
     expect(config.auth).toEqual({
       jwtSecret: DEV_JWT_SECRET,

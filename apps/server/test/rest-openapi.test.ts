@@ -42,6 +42,7 @@ const ROUTES = [
   "post /api/admin/book-for",
   "get /api/admin/students",
   "get /api/reservations/{id}/history",
+  "post /api/admin/pardon",
 ];
 
 describe("OpenAPI", () => {

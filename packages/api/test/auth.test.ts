@@ -15,6 +15,8 @@ beforeAll(async () => {
 afterAll(() => api?.destroy());
 
 const alice = { id: 1, studentId: "S2021001", name: "Alice Johnson", role: "student" as const };
+/** auth.me also answers the no-show standing (standing.service.ts): none for a fresh student. */
+const GOOD_STANDING = { strikes: 0, suspendedUntil: null };
 const b64url = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
 async function userCount(studentId: string) {
@@ -122,7 +124,7 @@ describe("login", () => {
 
 describe("auth.me and protected procedures", () => {
   it("auth.me returns the caller", async () => {
-    expect(await (await api.as(1)).auth.me()).toEqual(alice);
+    expect(await (await api.as(1)).auth.me()).toEqual({ ...alice, standing: GOOD_STANDING });
   });
 
   it("without a user every protected procedure is UNAUTHORIZED", async () => {
@@ -235,7 +237,7 @@ describe("tokens", () => {
       createCaller(await createContext({ req: request(authorization) })).auth.me();
 
     const good = await signToken(alice, TEST_JWT_SECRET, 1);
-    expect(await meWith(`Bearer ${good.token}`)).toEqual(alice);
+    expect(await meWith(`Bearer ${good.token}`)).toEqual({ ...alice, standing: GOOD_STANDING });
 
     await expectTRPCError(meWith(), "UNAUTHORIZED", "Please log in first.");
     const forged = await signToken(alice, "some-other-secret-some-other-secret", 1);

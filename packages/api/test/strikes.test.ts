@@ -1,9 +1,21 @@
-import { auditLog, noShowStrikes, notifications, users } from "@dlsms/db";
+import { auditLog, noShowStrikes, notifications, reservations, users } from "@dlsms/db";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Effects } from "../src/services/events";
+import { lockStudent, notifySuspension, recordStrike } from "../src/services/standing.service";
 import { runSweep } from "../src/services/sweeper";
 import { createTestApi, type TestApi, testConfig } from "../src/testing";
-import { at, dayAt, expectTRPCError, HOUR, insertReservation, iso, MINUTE, slot } from "./helpers";
+import {
+  at,
+  dayAt,
+  expectTRPCError,
+  HOUR,
+  heldTransaction,
+  insertReservation,
+  iso,
+  MINUTE,
+  slot,
+} from "./helpers";
 
 const DAY = 24 * HOUR;
 let api: TestApi;
@@ -96,6 +108,10 @@ describe("no-show strikes and suspension (NO_SHOW_STRIKES=2)", () => {
       details: { studentId: "S2021001", strikesCleared: 2, suspendedUntil: until.toISOString() },
     });
     const afterPardon = dayAt(6, 10); // after the next sweep below, so it is not a no-show
+    // Staff read the pardon in the student's trail, with who gave it and why.
+    expect(await staff.admin.entityHistory({ entityType: "user", entityId: 1 })).toMatchObject([
+      { action: "pardoned", actor: { studentId: "ADMIN001" }, reason: "Was ill, note from doctor" },
+    ]);
     const booked = await alice.reservations.create(
       slot(3, afterPardon, new Date(afterPardon.getTime() + HOUR)),
     );
@@ -197,6 +213,40 @@ describe("strikes under concurrency", () => {
     const suspended = await notesOf(6, "SUSPENDED");
     expect(suspended).toHaveLength(1);
     expect(suspended[0]?.payload.suspendedUntil).toBe(new Date(start2.getTime() + 7 * DAY).toISOString());
+  });
+
+  /**
+   * Deterministic form of two instances striking one student at once: another sweeper's
+   * transaction has marked her later booking and counted it, uncommitted, when this sweep marks
+   * the earlier one. Counting before waiting for her row would see one strike on each side and
+   * suspend nobody; waiting for it, this sweep sees both.
+   */
+  it("a sweep counts a student's strikes only after the other sweeper's transaction on her ends", async () => {
+    const start1 = dayAt(3, 8);
+    const start2 = dayAt(3, 10);
+    const gina = await api.as(8);
+    await gina.reservations.create(slot(14, start1, new Date(start1.getTime() + HOUR)));
+    const second = await gina.reservations.create(slot(14, start2, new Date(start2.getTime() + HOUR)));
+    const effects = new Effects();
+    const other = await heldTransaction(api, async (tx) => {
+      await lockStudent(tx, 8);
+      const [row] = await tx
+        .update(reservations)
+        .set({ status: "NO_SHOW" })
+        .where(eq(reservations.id, second.id))
+        .returning();
+      if (!row) throw new Error("no row");
+      await notifySuspension(tx, 8, await recordStrike(tx, row, api.deps.config.rules), effects);
+    });
+    const sweep = sweepAt(new Date(start2.getTime() + 20 * MINUTE));
+    // Give the sweep time to reach the student's lock (on Postgres it now waits there; PGlite
+    // serialises whole transactions, so there it simply runs after the commit).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await other.commit();
+    await sweep;
+    const [row] = await db().select({ until: users.suspendedUntil }).from(users).where(eq(users.id, 8));
+    expect(row?.until?.toISOString()).toBe(new Date(start2.getTime() + 7 * DAY).toISOString());
+    expect(await notesOf(8, "SUSPENDED")).toHaveLength(1);
   });
 
   it("20 bookings at once by a just-suspended student: none succeeds", async () => {

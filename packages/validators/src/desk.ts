@@ -40,9 +40,9 @@ export const studentReservationsInput = z.object({
 
 export const reservationHistoryInput = z.object({ reservationId: positiveId("reservationId") });
 
-/** A seat's or branch's trail (catalogue, maintenance and hours changes). */
+/** A seat's or branch's trail (catalogue, maintenance and hours changes), or a user's (pardons). */
 export const entityHistoryInput = z.object({
-  entityType: z.enum(["seat", "branch"], { error: "entityType must be seat or branch" }),
+  entityType: z.enum(["seat", "branch", "user"], { error: "entityType must be seat, branch or user" }),
   entityId: positiveId("entityId"),
 });
 

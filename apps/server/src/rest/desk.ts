@@ -14,11 +14,11 @@ const secured = { security: [{ bearer: [] }], middleware: requireUser };
  * Staff routes answer 403 to a student before reading the body, as 401 comes before it: a
  * student learns nothing from the shape of a staff request. The procedures check the role again.
  */
-const requireStaff = createMiddleware<RestEnv>(async (c, next) => {
+export const requireStaff = createMiddleware<RestEnv>(async (c, next) => {
   if (c.get("session").user?.role !== "admin") return c.json({ error: "Staff only" }, 403);
   await next();
 });
-const staffOnly = { security: [{ bearer: [] }], middleware: [requireUser, requireStaff] };
+export const staffOnly = { security: [{ bearer: [] }], middleware: [requireUser, requireStaff] };
 const { studentId, seatId, startTime, endTime } = bookForInput.shape;
 
 const BookForBody = z

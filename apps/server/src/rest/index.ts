@@ -19,6 +19,7 @@ import { registerReportRoutes } from "./reports";
 import { registerReservationRoutes } from "./reservations";
 import { registerSeatQrRoute } from "./seat-qr";
 import { registerSeatRoutes } from "./seats";
+import { registerStandingRoutes } from "./standing";
 import { createStreamRegistry, registerStreamRoutes } from "./stream";
 import { registerWaitlistRoutes } from "./waitlist";
 
@@ -130,6 +131,7 @@ export function createRestHandler(options: RestDoorOptions): RestDoor {
   registerReportRoutes(app, deps);
   registerCatalogueRoutes(app, deps);
   registerDeskRoutes(app, deps);
+  registerStandingRoutes(app, deps);
   const streams = createStreamRegistry();
   registerStreamRoutes(app, deps, streams, { keepaliveMs: options.keepaliveMs ?? 15_000, logger });
 

@@ -66,6 +66,7 @@ const create = createRoute({
   responses: {
     201: jsonBody(ResvRow, "Booked (status CONFIRMED), or the stored answer to a repeated Idempotency-Key"),
     ...errors,
+    403: errorResponse("Booking is suspended (no-show strikes) until the date the message gives"),
     404: errorResponse("Seat not found"),
     409: jsonBody(
       ConflictBody,

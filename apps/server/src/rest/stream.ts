@@ -50,6 +50,7 @@ const MESSAGES: Record<string, string> = {
   RESERVATION_CANCELLED: "Library staff cancelled one of your reservations",
   SEAT_AVAILABLE: "A seat has become available",
   RESERVATION_BOOKED: "Library staff booked a seat for you",
+  SUSPENDED: "Too many missed check-ins: your booking is suspended until suspended_until",
 };
 
 /** snake_case frame; `seat_id` and `message` at the top as in the original's seat_available. */

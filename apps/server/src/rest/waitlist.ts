@@ -59,6 +59,7 @@ const join = createRoute({
   responses: {
     201: jsonBody(Entry, "On the waitlist"),
     ...errors,
+    403: errorResponse("Booking is suspended (no-show strikes) until the date the message gives"),
     404: errorResponse("Seat or branch not found"),
     413: errorResponse("Body too large"),
     415: errorResponse("Body is not JSON"),

@@ -9,6 +9,7 @@ import { Legend, SeatMap } from "../features/finder/SeatMap";
 import { WindowPicker } from "../features/finder/WindowPicker";
 import { BranchHours, ClosedBranches } from "../features/hours/BranchHours";
 import { closedReason } from "../features/hours/openHours";
+import { StandingNotice } from "../features/standing/StandingNotice";
 import { JoinWaitlistButton } from "../features/waitlist/JoinWaitlistButton";
 import { formatRange } from "../lib/time";
 import { useTRPC } from "../lib/trpc";
@@ -55,6 +56,7 @@ export function FinderPage() {
   return (
     <>
       <h1>Find a seat</h1>
+      <StandingNotice />
       <div className="finder-controls">
         <WindowPicker />
         <FilterBar branches={(branches.data ?? []).map((b) => b.name)} areas={areas} />

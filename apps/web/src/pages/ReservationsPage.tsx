@@ -5,6 +5,7 @@ import { Empty, ErrorState, Loading } from "../components/States";
 import { ReservationCard } from "../features/reservations/ReservationCard";
 import { groupBySeries } from "../features/series/groupBySeries";
 import { SeriesGroup } from "../features/series/SeriesGroup";
+import { StandingNotice } from "../features/standing/StandingNotice";
 import { useTRPC } from "../lib/trpc";
 import { ACTIVE_STATUSES, type Reservation } from "../lib/types";
 import { useNow } from "../lib/useNow";
@@ -29,6 +30,7 @@ export function ReservationsPage() {
   return (
     <>
       <h1>My reservations</h1>
+      <StandingNotice />
       <section aria-labelledby="upcoming-title">
         <h2 id="upcoming-title">Upcoming</h2>
         {upcoming.length === 0 ? (

@@ -12,12 +12,14 @@ import type { ReservationView, UserView } from "./views";
 
 /** The staff desk: find a student, see their bookings, book for them. */
 
-async function studentByStudentId(db: Database, studentId: string) {
-  const [student] = await db
+/** A student by the id on their card; `lock` holds their row for the caller's transaction. */
+export async function studentByStudentId(db: Database, studentId: string, lock = false) {
+  const query = db
     .select({ id: users.id, studentId: users.studentId, name: users.name, role: users.role })
     .from(users)
     .where(and(eq(users.studentId, studentId), eq(users.role, "student")))
     .limit(1);
+  const [student] = lock ? await query.for("no key update") : await query;
   if (!student) throw new NotFound(`There is no student with student id ${studentId}`);
   return student;
 }

@@ -7,6 +7,7 @@ import { formatForPeople } from "../time";
 import { recordChange } from "./audit";
 import { getUser } from "./auth.service";
 import { pgTime } from "./availability";
+import { studentByStudentId } from "./desk.service";
 import type { Effects } from "./events";
 import { createNotification } from "./notifications.service";
 import { isoOrNull, type UserView } from "./views";
@@ -177,17 +178,6 @@ export async function standingOf(
     strikes: Number(row.strikes),
     suspendedUntil: row.until && row.until > now ? isoOrNull(row.until) : null,
   };
-}
-
-async function studentByStudentId(db: Database, studentId: string, lock: boolean) {
-  const query = db
-    .select({ id: users.id, studentId: users.studentId, name: users.name, role: users.role })
-    .from(users)
-    .where(and(eq(users.studentId, studentId), eq(users.role, "student")))
-    .limit(1);
-  const [student] = lock ? await query.for("no key update") : await query;
-  if (!student) throw new NotFound(`There is no student with student id ${studentId}`);
-  return student;
 }
 
 /** The desk's view of one student's standing. */

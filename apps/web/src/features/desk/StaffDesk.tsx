@@ -8,6 +8,7 @@ import { StatusBadge } from "../reservations/StatusBadge";
 import { CancelBooking } from "../staff/CancelBookingForm";
 import { CANCELLABLE } from "../staff/types";
 import { BookForStudent } from "./BookForStudent";
+import { StudentStanding } from "./StudentStanding";
 import "./desk.css";
 
 const SEARCH_PAGE = 10;
@@ -114,6 +115,7 @@ function StudentPanel({ studentId }: { studentId: string }) {
       <h3 id="desk-student-title">
         {student.name} <span className="muted">({student.studentId})</span>
       </h3>
+      <StudentStanding studentId={student.studentId} name={student.name} />
       <BookForStudent studentId={student.studentId} name={student.name} />
       <h4>Reservations ({total})</h4>
       {reservations.length === 0 ? (

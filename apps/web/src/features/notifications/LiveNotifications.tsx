@@ -21,7 +21,7 @@ export function LiveNotifications() {
   // Read once: a changing input would restart the subscription on every event.
   const [lastEventId] = useState(() => localStorage.getItem(keyFor(userId)));
   const resync = () => {
-    for (const r of [trpc.notifications, trpc.reservations, trpc.waitlist]) {
+    for (const r of [trpc.notifications, trpc.reservations, trpc.waitlist, trpc.auth]) {
       void queryClient.invalidateQueries({ queryKey: r.pathKey() });
     }
   };

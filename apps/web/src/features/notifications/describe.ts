@@ -1,4 +1,4 @@
-import { formatRange, formatTime } from "../../lib/time";
+import { formatDateTime, formatRange, formatTime } from "../../lib/time";
 import type { AppNotification } from "../../lib/types";
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
@@ -16,8 +16,16 @@ export function describeNotification(n: Pick<AppNotification, "type" | "payload"
     }
     case "OFFER_EXPIRED":
       return `Your waitlist offer${when} expired and went to the next student.`;
-    case "NO_SHOW":
-      return `You did not check in${when}, so the seat was released.`;
+    case "NO_SHOW": {
+      const strike = typeof p.strike === "number" ? p.strike : undefined;
+      const limit = typeof p.strikeLimit === "number" ? p.strikeLimit : undefined;
+      const counted = strike && limit ? ` That is no-show strike ${strike} of ${limit}.` : "";
+      return `You did not check in${when}, so the seat was released.${counted}`;
+    }
+    case "SUSPENDED": {
+      const until = str(p.suspendedUntil);
+      return `Too many missed check-ins: you cannot book${until ? ` until ${formatDateTime(until)}` : " for a while"}. Library staff can lift this.`;
+    }
     case "CHECK_IN_REMINDER":
       return `Your reservation starts soon${when}. Remember to check in.`;
     case "RESERVATION_CANCELLED": {
