@@ -12,6 +12,8 @@ export const DEFAULT_LIBRARY_CONFIG: LibraryConfig = {
   pastToleranceMinutes: 5,
   checkInEarlyMinutes: 15,
   graceMinutes: 15,
+  awayMaxMinutes: 30,
+  awayBreaks: 2,
 };
 
 let current: LibraryConfig = DEFAULT_LIBRARY_CONFIG;
