@@ -1,6 +1,8 @@
-import { screen, within } from "@testing-library/react";
+import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeAll, describe, expect, it } from "vitest";
+import { Timeline } from "../../src/features/finder/Timeline";
+import { formatTime } from "../../src/lib/time";
 import { newStudent, pageHeading, renderApp, type Student } from "./harness";
 
 // A Science Library seat no other component test books.
@@ -50,5 +52,26 @@ describe("an away break from My reservations", () => {
     await within(el).findByRole("button", { name: "Step away" });
     expect(within(el).getByText("1 of 2 breaks left")).toBeTruthy();
     expect((await me.api.reservations.get.query({ id: reservationId })).status).toBe("CHECKED_IN");
+  });
+});
+
+describe("the seat dialog's timeline", () => {
+  it("shows an away holder's booking as taken, with when the break ends, from seats.get", async () => {
+    const other = await newStudent("away-viewer");
+    const away = await me.api.reservations.away.mutate({ id: reservationId, minutes: 5 });
+    const seat = await other.api.seats.get.query({ id: SEAT_ID });
+    expect(seat.available).toBe(false);
+    const { container } = render(
+      <Timeline
+        dayStart={new Date(seat.day.from)}
+        dayEnd={new Date(seat.day.to)}
+        busy={seat.busy}
+        window={null}
+      />,
+    );
+    const items = [...container.querySelectorAll(".busy-list li")].map((li) => li.textContent ?? "");
+    expect(items.some((t) => t.includes("(booked)") && t.includes("on a break until"))).toBe(true);
+    expect(items.join(" ")).toContain(`on a break until ${formatTime(away.awayUntil ?? "")}`);
+    await me.api.reservations.back.mutate({ id: reservationId });
   });
 });
