@@ -194,6 +194,21 @@ describe("reservations.away / reservations.back", () => {
     expect(listed.find((s) => s.id === 8)?.available).toBe(false);
   });
 
+  it("read models stay fresh: a cached seat dialog and reservation list show the break and the return", async () => {
+    const { caller, reservation } = await seated(20);
+    const viewer = await api.as(5);
+    const awayOf = async () => (await viewer.seats.get({ id: 20 })).busy.map((b) => b.awayUntil);
+    const statusInMine = async () => (await caller.reservations.mine({ upcomingOnly: true }))[0]?.status;
+    expect(await awayOf()).toEqual([undefined]);
+    expect(await statusInMine()).toBe("CHECKED_IN");
+    const away = await caller.reservations.away({ id: reservation.id, minutes: 5 });
+    expect(await awayOf()).toEqual([away.awayUntil]);
+    expect(await statusInMine()).toBe("AWAY");
+    await caller.reservations.back({ id: reservation.id });
+    expect(await awayOf()).toEqual([undefined]);
+    expect(await statusInMine()).toBe("CHECKED_IN");
+  });
+
   it("scanning one's own seat while away brings the student back (outcome checked_in)", async () => {
     const { caller, reservation } = await seated(9);
     await caller.reservations.away({ id: reservation.id, minutes: 5 });
