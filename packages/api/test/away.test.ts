@@ -238,6 +238,28 @@ describe("reservations.away / reservations.back", () => {
   });
 });
 
+describe("staff changes count an away booking as holding the seat", () => {
+  it("retiring the seat previews and cancels the away booking", async () => {
+    const { caller, reservation } = await seated(25);
+    await caller.reservations.away({ id: reservation.id, minutes: 5 });
+    const staff = await api.as(11);
+    const preview = await staff.admin.retirePreview({ seatId: 25 });
+    expect(preview.reservations.map((r) => [r.id, r.status])).toEqual([[reservation.id, "AWAY"]]);
+    await staff.admin.retireSeat({ seatId: 25, reason: "Broken chair", expectedCancellations: 1 });
+    expect(await reservationRow(api, reservation.id)).toMatchObject({ status: "CANCELLED" });
+  });
+
+  it("the staff reservation list filters by AWAY", async () => {
+    const { caller, reservation } = await seated(26);
+    await caller.reservations.away({ id: reservation.id, minutes: 5 });
+    const { reservations: rows } = await (await api.as(11)).admin.reservations({
+      status: "AWAY",
+      seatId: 26,
+    });
+    expect(rows.map((r) => r.id)).toEqual([reservation.id]);
+  });
+});
+
 describe("the sweeper and away breaks", () => {
   it("acceptance 3: a 1-minute break with a waiter → after it runs out, COMPLETED at its end and the waiter holds an offer", async () => {
     const { userId, caller, reservation } = await seated(12);
