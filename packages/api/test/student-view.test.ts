@@ -20,6 +20,8 @@ describe("config.public", () => {
       pastToleranceMinutes: 5,
       checkInEarlyMinutes: 15,
       graceMinutes: 15,
+      awayMaxMinutes: 30,
+      awayBreaks: 2,
     });
   });
 });
