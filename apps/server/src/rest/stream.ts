@@ -50,6 +50,8 @@ const MESSAGES: Record<string, string> = {
   RESERVATION_CANCELLED: "Library staff cancelled one of your reservations",
   SEAT_AVAILABLE: "A seat has become available",
   RESERVATION_BOOKED: "Library staff booked a seat for you",
+  AWAY_REMINDER: "Your break ends in 5 minutes: come back or scan your seat to keep it",
+  AWAY_ENDED: "Your break ran out before you came back: your reservation ended and the seat was given up",
 };
 
 /** snake_case frame; `seat_id` and `message` at the top as in the original's seat_available. */
