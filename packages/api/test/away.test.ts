@@ -108,10 +108,16 @@ describe("reservations.away / reservations.back", () => {
     });
   });
 
-  it("a break never outlasts the reservation: it is cut at the reservation's end", async () => {
-    const { caller, reservation } = await seated(3, 8);
+  it("a break never outlasts the reservation: it is cut at the reservation's end, which then just completes", async () => {
+    const { userId, caller, reservation } = await seated(3, 8);
     const away = await caller.reservations.away({ id: reservation.id, minutes: 30 });
     expect(away.awayUntil).toBe(iso(reservation.endTime));
+    await sweepAt(new Date(reservation.endTime.getTime() + 1000));
+    expect(await reservationRow(api, reservation.id)).toMatchObject({
+      status: "COMPLETED",
+      endTime: reservation.endTime,
+    });
+    expect(await notesOf(userId, "AWAY_ENDED")).toHaveLength(0);
   });
 
   it("bad minutes (0, 31, 1.5, missing) are BAD_REQUEST and change nothing", async () => {
