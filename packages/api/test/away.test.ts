@@ -108,10 +108,16 @@ describe("reservations.away / reservations.back", () => {
     });
   });
 
-  it("a break never outlasts the reservation: it is cut at the reservation's end", async () => {
-    const { caller, reservation } = await seated(3, 8);
+  it("a break never outlasts the reservation: it is cut at the reservation's end, which then just completes", async () => {
+    const { userId, caller, reservation } = await seated(3, 8);
     const away = await caller.reservations.away({ id: reservation.id, minutes: 30 });
     expect(away.awayUntil).toBe(iso(reservation.endTime));
+    await sweepAt(new Date(reservation.endTime.getTime() + 1000));
+    expect(await reservationRow(api, reservation.id)).toMatchObject({
+      status: "COMPLETED",
+      endTime: reservation.endTime,
+    });
+    expect(await notesOf(userId, "AWAY_ENDED")).toHaveLength(0);
   });
 
   it("bad minutes (0, 31, 1.5, missing) are BAD_REQUEST and change nothing", async () => {
@@ -194,6 +200,21 @@ describe("reservations.away / reservations.back", () => {
     expect(listed.find((s) => s.id === 8)?.available).toBe(false);
   });
 
+  it("read models stay fresh: a cached seat dialog and reservation list show the break and the return", async () => {
+    const { caller, reservation } = await seated(20);
+    const viewer = await api.as(5);
+    const awayOf = async () => (await viewer.seats.get({ id: 20 })).busy.map((b) => b.awayUntil);
+    const statusInMine = async () => (await caller.reservations.mine({ upcomingOnly: true }))[0]?.status;
+    expect(await awayOf()).toEqual([undefined]);
+    expect(await statusInMine()).toBe("CHECKED_IN");
+    const away = await caller.reservations.away({ id: reservation.id, minutes: 5 });
+    expect(await awayOf()).toEqual([away.awayUntil]);
+    expect(await statusInMine()).toBe("AWAY");
+    await caller.reservations.back({ id: reservation.id });
+    expect(await awayOf()).toEqual([undefined]);
+    expect(await statusInMine()).toBe("CHECKED_IN");
+  });
+
   it("scanning one's own seat while away brings the student back (outcome checked_in)", async () => {
     const { caller, reservation } = await seated(9);
     await caller.reservations.away({ id: reservation.id, minutes: 5 });
@@ -220,6 +241,28 @@ describe("reservations.away / reservations.back", () => {
     const released = await caller.reservations.release({ id: reservation.id });
     expect(released.status).toBe("COMPLETED");
     expect(Date.parse(released.endTime)).toBeLessThan(reservation.endTime.getTime());
+  });
+});
+
+describe("staff changes count an away booking as holding the seat", () => {
+  it("retiring the seat previews and cancels the away booking", async () => {
+    const { caller, reservation } = await seated(25);
+    await caller.reservations.away({ id: reservation.id, minutes: 5 });
+    const staff = await api.as(11);
+    const preview = await staff.admin.retirePreview({ seatId: 25 });
+    expect(preview.reservations.map((r) => [r.id, r.status])).toEqual([[reservation.id, "AWAY"]]);
+    await staff.admin.retireSeat({ seatId: 25, reason: "Broken chair", expectedCancellations: 1 });
+    expect(await reservationRow(api, reservation.id)).toMatchObject({ status: "CANCELLED" });
+  });
+
+  it("the staff reservation list filters by AWAY", async () => {
+    const { caller, reservation } = await seated(26);
+    await caller.reservations.away({ id: reservation.id, minutes: 5 });
+    const { reservations: rows } = await (await api.as(11)).admin.reservations({
+      status: "AWAY",
+      seatId: 26,
+    });
+    expect(rows.map((r) => r.id)).toEqual([reservation.id]);
   });
 });
 

@@ -21,6 +21,9 @@ describe("config.public", () => {
       checkInEarlyMinutes: 15,
       graceMinutes: 15,
       seriesMaxWeeks: 8,
+      awayMaxMinutes: 30,
+      awayBreaks: 2,
+      campusSignIn: false,
     });
   });
 });

@@ -12,7 +12,7 @@ const name = (field: string, max = 100, allowed = SINGLE_LINE) =>
 export const adminReservationsInput = z
   .object({
     status: z
-      .enum(["HELD", "CONFIRMED", "CHECKED_IN", "COMPLETED", "CANCELLED", "NO_SHOW", "EXPIRED"])
+      .enum(["HELD", "CONFIRMED", "CHECKED_IN", "AWAY", "COMPLETED", "CANCELLED", "NO_SHOW", "EXPIRED"])
       .optional(),
     seatId: positiveId("seatId").optional(),
     studentId: z.string().trim().min(1).max(50).regex(SINGLE_LINE, noControlChars("studentId")).optional(),

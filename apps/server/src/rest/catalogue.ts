@@ -7,6 +7,7 @@ import {
   updateSeatInput,
 } from "@dlsms/validators";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { originalStatus } from "../original-status";
 import { callerFor, type RestEnv, requireUser } from "./context";
 import { idParam } from "./params";
 import { errorResponse, jsonBody } from "./schemas";
@@ -270,7 +271,7 @@ export function registerCatalogueRoutes(app: OpenAPIHono<RestEnv>, deps: ApiDeps
           id: r.id,
           student_id: r.studentId,
           user_name: r.userName,
-          status: r.status,
+          status: originalStatus(r.status),
           start_time: r.startTime,
           end_time: r.endTime,
         })),

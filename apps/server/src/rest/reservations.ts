@@ -2,6 +2,7 @@ import type { ApiDeps } from "@dlsms/api";
 import { createReservationInput } from "@dlsms/validators";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { idempotencyKeyOf } from "../idempotency-header";
+import { originalStatus } from "../original-status";
 import { callerFor, type RestEnv, requireUser } from "./context";
 import { flag, idParam } from "./params";
 import {
@@ -181,7 +182,7 @@ const claim = offerAction("claim", "Claim a waitlist offer (a HELD reservation) 
 const decline = offerAction("decline", "Decline a waitlist offer; it passes to the next in line");
 
 const byStatus = (status: string | undefined) => (r: { status: string }) =>
-  !status || r.status === status.trim().toUpperCase();
+  !status || originalStatus(r.status) === status.trim().toUpperCase();
 
 export function registerReservationRoutes(app: OpenAPIHono<RestEnv>, deps: ApiDeps): void {
   app.openapi(create, async (c) => {

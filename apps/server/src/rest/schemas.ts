@@ -1,5 +1,6 @@
 import type { ReservationView, RouterOutputs } from "@dlsms/api";
 import { z } from "@hono/zod-openapi";
+import { originalStatus } from "../original-status";
 
 /**
  * The original's snake_case wire shapes (seed contract §1) and the mappers from the
@@ -125,7 +126,7 @@ export function toResvRow(r: ReservationView): z.infer<typeof ResvRow> {
     seat_id: r.seatId,
     start_time: r.startTime,
     end_time: r.endTime,
-    status: r.status,
+    status: originalStatus(r.status),
     created_at: r.createdAt,
     checked_in_at: r.checkedInAt,
     expires_at: r.expiresAt,

@@ -51,6 +51,8 @@ const MESSAGES: Record<string, string> = {
   SEAT_AVAILABLE: "A seat has become available",
   RESERVATION_BOOKED: "Library staff booked a seat for you",
   SUSPENDED: "Too many missed check-ins: your booking is suspended until suspended_until",
+  AWAY_REMINDER: "Your break ends in 5 minutes: come back or scan your seat to keep it",
+  AWAY_ENDED: "Your break ran out before you came back: your reservation ended and the seat was given up",
 };
 
 /** snake_case frame; `seat_id` and `message` at the top as in the original's seat_available. */

@@ -14,6 +14,8 @@ export const DEFAULT_LIBRARY_CONFIG: LibraryConfig = {
   graceMinutes: 15,
   campusSignIn: false,
   seriesMaxWeeks: 8,
+  awayMaxMinutes: 30,
+  awayBreaks: 2,
 };
 
 let current: LibraryConfig = DEFAULT_LIBRARY_CONFIG;

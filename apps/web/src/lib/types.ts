@@ -7,7 +7,7 @@ export type Reservation = RouterOutputs["reservations"]["mine"][number];
 export type SeatDetail = RouterOutputs["seats"]["get"];
 export type BusyInterval = RouterOutputs["seats"]["availability"]["busy"][number];
 
-export const ACTIVE_STATUSES: ReadonlySet<string> = new Set(["HELD", "CONFIRMED", "CHECKED_IN"]);
+export const ACTIVE_STATUSES: ReadonlySet<string> = new Set(["HELD", "CONFIRMED", "CHECKED_IN", "AWAY"]);
 
 export type TileState = "free" | "busy" | "yours" | "maintenance";
 

@@ -55,6 +55,11 @@ export async function endExpiredBreaks(
         .returning();
       if (!row) return;
       ended++;
+      // A break cut at the reservation's end lost the student nothing: it simply ended.
+      if (row.endTime >= before.endTime) {
+        effects.seat(row.seatId, "away_ended", row.userId);
+        return;
+      }
       effects.notify(
         await createNotification(tx, row.userId, "AWAY_ENDED", {
           reservationId: row.id,

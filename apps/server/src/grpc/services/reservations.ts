@@ -1,6 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import type { ConnectRouter } from "@connectrpc/connect";
 import type { ReservationView, RouterOutputs, SessionUser } from "@dlsms/api";
+import { originalStatus } from "../../original-status";
 import { assertSelf, authenticate, type GrpcDeps, guard, orEmpty } from "../context";
 import {
   CancelReservationResponseSchema,
@@ -23,7 +24,7 @@ const baseFields = (r: ReservationView) => ({
   seatId: r.seatId,
   startTime: r.startTime,
   endTime: r.endTime,
-  status: r.status,
+  status: originalStatus(r.status),
   createdAt: r.createdAt,
   checkedInAt: orEmpty(r.checkedInAt),
 });
@@ -83,7 +84,7 @@ export function registerReservationService(router: ConnectRouter, { deps, logger
       assertSelf(user, req.userId);
       const status = req.status.trim().toUpperCase();
       const rows = (await caller.reservations.mine({ upcomingOnly: req.upcomingOnly })).filter(
-        (r) => !status || r.status === status,
+        (r) => !status || originalStatus(r.status) === status,
       );
       return create(GetUserReservationsResponseSchema, {
         reservations: rows.map((r) => toDetail(r, user)),

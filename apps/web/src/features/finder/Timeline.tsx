@@ -42,6 +42,7 @@ export function Timeline({ dayStart, dayEnd, busy, window }: Props) {
           {busy.map((b) => (
             <li key={b.startTime}>
               {formatTime(b.startTime)}–{formatTime(b.endTime)} {b.mine ? "(yours)" : "(booked)"}
+              {b.awayUntil && ` — on a break until ${formatTime(b.awayUntil)}`}
             </li>
           ))}
         </ul>

@@ -19,6 +19,9 @@ const ACTION_WORDS: Record<string, string> = {
   claimed: "Offer claimed",
   declined: "Offer declined",
   offer_expired: "Offer expired",
+  stepped_away: "Stepped away (break)",
+  back: "Back from the break",
+  away_ended: "Ended: the break ran out",
 };
 
 export const actionWords = (action: string): string => ACTION_WORDS[action] ?? action.replaceAll("_", " ");

@@ -38,6 +38,12 @@ export function describeNotification(n: Pick<AppNotification, "type" | "payload"
       const seat = str(p.seatCode);
       return `Library staff booked ${seat ? `seat ${seat}` : "a seat"} for you${when}.`;
     }
+    case "AWAY_REMINDER": {
+      const until = str(p.awayUntil);
+      return `Your break ends${until ? ` at ${formatTime(until)}` : " soon"}. Come back or scan your seat to keep it.`;
+    }
+    case "AWAY_ENDED":
+      return "Your break ran out before you came back, so your reservation ended and the seat went to the next student.";
     default:
       return "You have a new notification.";
   }

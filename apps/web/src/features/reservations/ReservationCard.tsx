@@ -6,6 +6,7 @@ import { formatCountdown, formatRange } from "../../lib/time";
 import { useTRPC } from "../../lib/trpc";
 import type { Reservation } from "../../lib/types";
 import { ReservationHistory } from "../history/ReservationHistory";
+import { AwayControls } from "./AwayControls";
 import { ConfirmCancel } from "./ConfirmCancel";
 import { downloadIcs } from "./calendar";
 import { cancelledBecause } from "./cancelReason";
@@ -43,6 +44,7 @@ export function ReservationCard({ reservation: r, now }: Props) {
 
   const phase = checkInPhase(r, now);
   const confirmed = r.status === "CONFIRMED";
+  const seated = r.status === "CHECKED_IN" || r.status === "AWAY";
   const ended = new Date(r.endTime).getTime() <= now;
   const titleId = `res-${r.id}-title`;
 
@@ -70,7 +72,7 @@ export function ReservationCard({ reservation: r, now }: Props) {
               : "The check-in window has passed."}
         </p>
       )}
-      {(confirmed || r.status === "CHECKED_IN") && !ended && (
+      {(confirmed || seated) && !ended && (
         <div className="actions">
           {confirmed && (
             <button
@@ -89,7 +91,8 @@ export function ReservationCard({ reservation: r, now }: Props) {
               onConfirm={() => cancel.mutate({ id: r.id })}
             />
           )}
-          {r.status === "CHECKED_IN" && (
+          {seated && <AwayControls reservation={r} now={now} disabled={busy} options={opts} />}
+          {seated && (
             <button
               type="button"
               className="primary"

@@ -2,6 +2,7 @@ const LABELS: Record<string, string> = {
   HELD: "Offer",
   CONFIRMED: "Confirmed",
   CHECKED_IN: "Checked in",
+  AWAY: "Away",
   COMPLETED: "Completed",
   CANCELLED: "Cancelled",
   NO_SHOW: "No-show",

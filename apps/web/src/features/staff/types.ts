@@ -9,6 +9,7 @@ export const STATUS_OPTIONS: readonly { value: ReservationStatus; label: string 
   { value: "HELD", label: "Offer (held)" },
   { value: "CONFIRMED", label: "Confirmed" },
   { value: "CHECKED_IN", label: "Checked in" },
+  { value: "AWAY", label: "Away (on a break)" },
   { value: "COMPLETED", label: "Completed" },
   { value: "CANCELLED", label: "Cancelled" },
   { value: "NO_SHOW", label: "No-show" },
