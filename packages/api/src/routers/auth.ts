@@ -1,7 +1,8 @@
-import { loginInput, registerInput } from "@dlsms/validators";
+import { loginInput, registerInput, updateProfileInput } from "@dlsms/validators";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { RateLimited } from "../errors";
 import { getUser, login, register } from "../services/auth.service";
+import { updateProfile } from "../services/profile.service";
 import { protectedProcedure, publicProcedure } from "../trpc";
 
 /**
@@ -27,4 +28,7 @@ export const authRouter = {
     .input(loginInput)
     .mutation(({ ctx, input }) => login(ctx.db, input, ctx.config.auth, ctx.loginLimiter, ctx.clientIp)),
   me: protectedProcedure.query(({ ctx }) => getUser(ctx.db, ctx.user.id)),
+  updateProfile: protectedProcedure
+    .input(updateProfileInput)
+    .mutation(({ ctx, input }) => updateProfile(ctx.db, ctx.user.id, input)),
 } satisfies TRPCRouterRecord;
