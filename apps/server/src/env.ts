@@ -86,6 +86,15 @@ const schema = z
     BODY_LIMIT_BYTES: int(1_024, 1_048_576),
     /** Server processes sharing PORT (node:cluster); more than 1 needs Postgres and Redis. */
     WORKERS: int(1, 1, 64),
+    /** smtp://user:pass@host:port (smtps:// for TLS from the start); unset → no mail is sent. */
+    SMTP_URL: z
+      .url()
+      .refine((u) => /^smtps?:\/\//.test(u), "must be an smtp:// or smtps:// URL")
+      .optional(),
+    /** The From of every mail, e.g. "Library seats <seats@example.edu>". */
+    MAIL_FROM: z.string().min(3).default("DL-SMS <no-reply@localhost>"),
+    /** How often each instance's mail worker looks for due mails (and the first retry delay). */
+    MAIL_INTERVAL_SECONDS: int(1, 5, 3_600),
   })
   .superRefine((env, ctx) => {
     if (env.MAX_DURATION_MINUTES < env.MIN_DURATION_MINUTES) {

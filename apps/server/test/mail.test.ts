@@ -1,0 +1,247 @@
+import { mailOutbox } from "@dlsms/db";
+import { eq } from "@dlsms/db/drizzle";
+import type { ParsedMail } from "mailparser";
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import { afterAll, describe, expect, it } from "vitest";
+import { type Cluster, eventually, startCluster } from "./cluster";
+import { addMinutes, outcome, startTestServer, type TestServer, tomorrowAt } from "./helpers";
+import { freePort } from "./process";
+import { eventTimes, type TestSmtp, testSmtp } from "./smtp";
+
+// Issue 23, acceptance 1: e-mail through a real SMTP server, through real servers.
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+async function smtpServer(listening = true): Promise<TestSmtp> {
+  const smtp = testSmtp(await freePort());
+  if (listening) await smtp.start();
+  cleanups.push(() => smtp.stop());
+  return smtp;
+}
+
+const ZONE = "Europe/Berlin";
+
+/** A server whose PUBLIC_URL is its own address, so the links in mails can be followed. */
+async function server(overrides: Record<string, string>): Promise<TestServer> {
+  const port = await freePort();
+  const ts = await startTestServer({
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    LIBRARY_TIMEZONE: ZONE,
+    MAIL_INTERVAL_SECONDS: "1",
+    ...overrides,
+  });
+  cleanups.push(() => ts.stop());
+  return ts;
+}
+
+async function student(ts: TestServer, studentId: string, email?: string) {
+  const { token, user } = await ts.client().auth.register.mutate({
+    studentId,
+    password: "password123",
+    name: `Student ${studentId}`,
+    ...(email ? { email } : {}),
+  });
+  return { token, user, api: ts.client(token) };
+}
+
+const slot = (seatId: number, start: Date, end: Date) => ({
+  seatId,
+  startTime: start.toISOString(),
+  endTime: end.toISOString(),
+});
+
+const to = (smtp: TestSmtp, address: string) =>
+  smtp.messages.filter((m) => m.to && !Array.isArray(m.to) && m.to.value.some((v) => v.address === address));
+
+/** Waits until `address` has received `count` mails, then gives the workers time to send more. */
+async function received(smtp: TestSmtp, address: string, count: number, settle: () => Promise<void>) {
+  await eventually(() => (to(smtp, address).length >= count ? true : undefined), 20_000);
+  await settle();
+  return to(smtp, address);
+}
+
+function calendarOf(mail: ParsedMail): string {
+  const ics = mail.attachments.find((a) => a.contentType.startsWith("text/calendar"));
+  if (!ics) throw new Error("no calendar attachment");
+  return ics.content.toString("utf8");
+}
+
+const linkIn = (text: string, path: string) => {
+  const match = new RegExp(`(http://127\\.0\\.0\\.1:\\d+${path.replace("?", "\\?")}\\S*)`).exec(text);
+  if (!match?.[1]) throw new Error(`no ${path} link in:\n${text}`);
+  return match[1];
+};
+
+describe("mail through a real SMTP server", () => {
+  it("a booking sends one confirmation, text and HTML in the library's zone, with an .ics of the booking", async () => {
+    const smtp = await smtpServer();
+    const ts = await server({ SMTP_URL: smtp.url, MAIL_FROM: "Library seats <seats@library.test>" });
+    const alice = await student(ts, "mail-alice", "alice@student.test");
+    // 09:00 UTC is 10:00 in Berlin in winter, 11:00 in summer: the mail must say the Berlin time.
+    const start = tomorrowAt(9);
+    const end = addMinutes(start, 90);
+    const booking = await alice.api.reservations.create.mutate(slot(4, start, end));
+
+    const mails = await received(smtp, "alice@student.test", 1, () => ts.server.mailWorker.runOnce());
+    expect(mails).toHaveLength(1);
+    const [mail] = mails as [ParsedMail];
+    expect(mail.from?.text).toBe('"Library seats" <seats@library.test>');
+    expect(mail.subject).toMatch(/^Booked: seat /);
+    const berlin = new Intl.DateTimeFormat("en-GB", { timeZone: ZONE, hour: "2-digit", minute: "2-digit" });
+    expect(mail.text).toContain(`${berlin.format(start)}–${berlin.format(end)} (${ZONE})`);
+    expect(mail.html).toContain(`${berlin.format(start)}–${berlin.format(end)} (${ZONE})`);
+    expect(linkIn(mail.text ?? "", "/reservations")).toBe(`${ts.url}/reservations`);
+    const event = eventTimes(calendarOf(mail));
+    expect(event.start.toISOString()).toBe(start.toISOString());
+    expect(event.end.toISOString()).toBe(end.toISOString());
+    expect(event.uid).toBe(`reservation-${booking.id}@127.0.0.1`);
+
+    const rows = await ts.database.db.select().from(mailOutbox);
+    expect(rows.map((r) => [r.kind, r.status])).toEqual([["BOOKING_CONFIRMED", "sent"]]);
+  });
+
+  it("a cancel that frees a waited-for seat mails the waiter one offer whose link leads to a claim", async () => {
+    const smtp = await smtpServer();
+    const ts = await server({ SMTP_URL: smtp.url });
+    const holder = await student(ts, "mail-holder", "holder@student.test");
+    const waiter = await student(ts, "mail-waiter", "waiter@student.test");
+    const start = tomorrowAt(13);
+    const end = addMinutes(start, 60);
+    const booking = await holder.api.reservations.create.mutate(slot(7, start, end));
+    await waiter.api.waitlist.join.mutate({
+      seatId: 7,
+      desiredStart: start.toISOString(),
+      desiredEnd: end.toISOString(),
+    });
+    await holder.api.reservations.cancel.mutate({ id: booking.id });
+
+    const settle = () => ts.server.mailWorker.runOnce();
+    const [offer, ...others] = await received(smtp, "waiter@student.test", 1, settle);
+    expect(others).toEqual([]);
+    expect(offer?.subject).toMatch(
+      /^A seat is free for you: seat .+ — claim it by \d\d:\d\d \(Europe\/Berlin\)$/,
+    );
+    expect(offer?.text).toMatch(/The offer lapses at \d\d:\d\d \(Europe\/Berlin\)/);
+    const link = linkIn(offer?.text ?? "", "/waitlist?offer=");
+    expect(offer?.html).toContain(`href="${link}"`);
+
+    // The link opens the SPA (its /waitlist route shows the offer with a Claim button)...
+    const page = await fetch(link);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    // ...and the offer it names is the waiter's to claim.
+    const offerId = Number(new URL(link).searchParams.get("offer"));
+    const claimed = await waiter.api.waitlist.claim.mutate({ reservationId: offerId });
+    expect(claimed.status).toBe("CONFIRMED");
+    // The claimed seat is a booking like any other: its confirmation follows.
+    const after = await received(smtp, "waiter@student.test", 2, settle);
+    expect(after.map((m) => m.subject?.split(":")[0])).toEqual(["A seat is free for you", "Booked"]);
+    // The holder cancelled before the worker got to their confirmation: it is not sent.
+    expect(to(smtp, "holder@student.test")).toEqual([]);
+  });
+
+  it("with the SMTP server down bookings succeed, and the mails go out once it is back", async () => {
+    const smtp = await smtpServer(false);
+    const ts = await server({ SMTP_URL: smtp.url });
+    const bob = await student(ts, "mail-bob", "bob@student.test");
+    const booking = await bob.api.reservations.create.mutate(slot(9, tomorrowAt(15), tomorrowAt(16)));
+    expect(booking.status).toBe("CONFIRMED");
+    const failed = await eventually(async () => {
+      const [row] = await ts.database.db.select().from(mailOutbox);
+      return row && row.attempts >= 1 && row.lastError ? row : undefined;
+    });
+    expect(failed.status).toBe("pending");
+
+    await smtp.start();
+    const mails = await received(smtp, "bob@student.test", 1, () => ts.server.mailWorker.runOnce());
+    expect(mails.map((m) => m.subject?.split(":")[0])).toEqual(["Booked"]);
+  });
+
+  it("no mail for a student who turned mails off, and none queued", async () => {
+    const smtp = await smtpServer();
+    const ts = await server({ SMTP_URL: smtp.url });
+    const carol = await student(ts, "mail-carol", "carol@student.test");
+    const profile = await carol.api.auth.updateProfile.mutate({ emailNotifications: false });
+    expect(profile).toMatchObject({ email: "carol@student.test", emailNotifications: false });
+    expect(await carol.api.auth.me.query()).toMatchObject({
+      email: "carol@student.test",
+      emailNotifications: false,
+    });
+    await carol.api.reservations.create.mutate(slot(11, tomorrowAt(8), tomorrowAt(9)));
+    const dave = await student(ts, "mail-dave"); // no address at all
+    await dave.api.reservations.create.mutate(slot(12, tomorrowAt(8), tomorrowAt(9)));
+    await ts.server.mailWorker.runOnce();
+    expect(await ts.database.db.select().from(mailOutbox)).toEqual([]);
+    expect(smtp.messages).toEqual([]);
+  });
+
+  it("updateProfile refuses bad input with 400 and changes nothing; it needs a login", async () => {
+    const ts = await server({});
+    const erin = await student(ts, "mail-erin", "erin@student.test");
+    for (const input of [{ email: "not-an-address" }, { email: "" }, {}, { emailNotifications: "yes" }]) {
+      expect(await outcome(erin.api.auth.updateProfile.mutate(input as never))).toBe("BAD_REQUEST");
+    }
+    expect(await outcome(ts.client().auth.updateProfile.mutate({ emailNotifications: false }))).toBe(
+      "UNAUTHORIZED",
+    );
+    expect(await erin.api.auth.me.query()).toMatchObject({
+      email: "erin@student.test",
+      emailNotifications: true,
+    });
+    expect(
+      await outcome(
+        ts
+          .client()
+          .auth.register.mutate({ studentId: "mail-frank", password: "password123", name: "F", email: "x@" }),
+      ),
+    ).toBe("BAD_REQUEST");
+    // null removes the address; a new one replaces it (trimmed).
+    expect(await erin.api.auth.updateProfile.mutate({ email: null })).toMatchObject({ email: null });
+    expect(await erin.api.auth.updateProfile.mutate({ email: " erin@new.test " })).toMatchObject({
+      email: "erin@new.test",
+    });
+  });
+
+  it("without SMTP_URL mails are queued but not sent, and /metrics shows the outbox depth", async () => {
+    const ts = await server({});
+    const gina = await student(ts, "mail-gina", "gina@student.test");
+    await gina.api.reservations.create.mutate(slot(14, tomorrowAt(11), tomorrowAt(12)));
+    await ts.server.mailWorker.runOnce();
+    const rows = await ts.database.db.select().from(mailOutbox);
+    expect(rows.map((r) => [r.kind, r.status, r.attempts])).toEqual([["BOOKING_CONFIRMED", "pending", 0]]);
+    const families = parsePrometheusTextFormat(await (await fetch(`${ts.url}/metrics`)).text());
+    const pending = families.find((f) => f.name === "dlsms_mail_outbox_pending");
+    expect(pending?.metrics).toEqual([{ value: "1" }]);
+  });
+});
+
+describe("mail with two instances", () => {
+  it("each mail is sent exactly once", async () => {
+    const smtp = await smtpServer();
+    const c: Cluster = await startCluster(2, { SMTP_URL: smtp.url, MAIL_INTERVAL_SECONDS: "1" });
+    cleanups.push(() => c.stop());
+    const [a, b] = c.instances as [Cluster["instances"][0], Cluster["instances"][0]];
+    const students = 6;
+    for (let i = 0; i < students; i++) {
+      const inst = i % 2 === 0 ? a : b;
+      const { token } = await inst.http().auth.register.mutate({
+        studentId: `mail-twin-${i}`,
+        password: "password123",
+        name: `Twin ${i}`,
+        email: `twin${i}@student.test`,
+      });
+      await inst.http(token).reservations.create.mutate(slot(20 + i, tomorrowAt(10), tomorrowAt(11)));
+    }
+    await eventually(() => (smtp.messages.length >= students ? true : undefined), 20_000);
+    // Both workers keep polling: nothing more may arrive.
+    await Promise.all([a.server.mailWorker.runOnce(), b.server.mailWorker.runOnce()]);
+    await new Promise((r) => setTimeout(r, 2_500));
+    const recipients = smtp.messages.map((m) => (Array.isArray(m.to) ? "" : m.to?.text)).sort();
+    expect(recipients).toEqual(Array.from({ length: students }, (_, i) => `twin${i}@student.test`).sort());
+    const rows = await c.database.db.select().from(mailOutbox).where(eq(mailOutbox.status, "sent"));
+    expect(rows).toHaveLength(students);
+  });
+});
