@@ -143,6 +143,46 @@ describe("mail through a real SMTP server", () => {
     expect(to(smtp, "holder@student.test")).toEqual([]);
   });
 
+  it("the sweeper's reminder and no-show, and a staff cancellation with its reason, are mailed", async () => {
+    const smtp = await smtpServer();
+    const ts = await server({ SMTP_URL: smtp.url, GRACE_MINUTES: "0", REMINDER_MINUTES: "10" });
+    const hana = await student(ts, "mail-hana", "hana@student.test");
+    const ivan = await student(ts, "mail-ivan", "ivan@student.test");
+    const { token: staff } = await ts
+      .client()
+      .auth.login.mutate({ studentId: "ADMIN001", password: "admin-password" });
+    const settle = () => ts.server.mailWorker.runOnce();
+
+    // Starts in a few minutes: the next sweep reminds.
+    const soon = new Date(Math.ceil((Date.now() + 5 * 60_000) / 60_000) * 60_000);
+    const reminded = await hana.api.reservations.create.mutate(slot(15, soon, addMinutes(soon, 30)));
+    await ts.server.sweeper.runOnce();
+    const [, reminder] = await received(smtp, "hana@student.test", 2, settle);
+    expect(reminder?.subject).toMatch(/^Check in by \d\d:\d\d \(Europe\/Berlin\): seat /);
+    await ts
+      .client(staff)
+      .admin.cancelReservation.mutate({ id: reminded.id, reason: "Water leak above the desk" });
+    const [, , cancelled] = await received(smtp, "hana@student.test", 3, settle);
+    expect(cancelled?.subject).toMatch(/^Cancelled by the library: seat /);
+    expect(cancelled?.text).toContain("Reason: Water leak above the desk");
+    expect(cancelled?.html).toContain("Reason: Water leak above the desk");
+
+    // Starts now, no grace: once it has started, the sweeper marks it a no-show.
+    const now = new Date(Date.now() + 1_000);
+    await ivan.api.reservations.create.mutate(slot(16, now, addMinutes(now, 30)));
+    await eventually(async () => {
+      await ts.server.sweeper.runOnce();
+      const mine = await ivan.api.reservations.mine.query({});
+      return mine.some((r) => r.status === "NO_SHOW") ? true : undefined;
+    });
+    const mails = await eventually(() => {
+      const got = to(smtp, "ivan@student.test").filter((m) => m.subject?.startsWith("Missed check-in"));
+      return got.length > 0 ? got : undefined;
+    }, 20_000);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.text).toContain(`${ts.url}/reservations`);
+  });
+
   it("with the SMTP server down bookings succeed, and the mails go out once it is back", async () => {
     const smtp = await smtpServer(false);
     const ts = await server({ SMTP_URL: smtp.url });
