@@ -252,6 +252,23 @@ describe("mail through a real SMTP server", () => {
     });
   });
 
+  it("REST registration takes the optional e-mail too: a bad one is 400 and creates nothing", async () => {
+    const ts = await server({});
+    const register = (body: object) =>
+      fetch(`${ts.url}/api/auth/register`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ student_id: "mail-rest", password: "password123", name: "Rest", ...body }),
+      });
+    const bad = await register({ email: "nope" });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/e-mail/i);
+    const good = await register({ email: "rest@student.test" });
+    expect(good.status).toBe(201);
+    const { token } = (await good.json()) as { token: string };
+    expect(await ts.client(token).auth.me.query()).toMatchObject({ email: "rest@student.test" });
+  });
+
   it("without SMTP_URL mails are queued but not sent, and /metrics shows the outbox depth", async () => {
     const ts = await server({});
     const gina = await student(ts, "mail-gina", "gina@student.test");
