@@ -129,7 +129,7 @@ const offer: Template = (ctx, settings, now) => {
   const r = ctx.reservation;
   const lapses = time(ctx.payload.expiresAt) ?? r?.expiresAt ?? undefined;
   // Claimed, declined or lapsed before the mail went out: nothing left to offer.
-  if (!r || r.status !== "HELD" || !lapses || lapses <= now) return null;
+  if (r?.status !== "HELD" || !lapses || lapses <= now) return null;
   const slot = slotOf(ctx);
   return {
     subject: `A seat is free for you: ${seatName(ctx)} — claim it by ${clock(lapses, settings.zone)}`,
