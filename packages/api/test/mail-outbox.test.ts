@@ -92,6 +92,23 @@ describe("the outbox is written in the cause's transaction", () => {
     expect(await kinds(5)).toEqual(["OFFER", "BOOKING_CONFIRMED"]);
   });
 
+  it("many students booking one seat at once: only the winner's confirmation is queued", async () => {
+    await clear();
+    const ids = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    for (const id of ids) await withEmail(id, `s${id}@student.test`);
+    const start = dayAt(6, 14);
+    const callers = await Promise.all(ids.map((id) => api.as(id)));
+    const results = await Promise.allSettled(
+      callers.map((c) => c.reservations.create(slot(33, start, new Date(start.getTime() + HOUR)))),
+    );
+    const won = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    expect(won).toHaveLength(1);
+    const rows = await db().select().from(mailOutbox);
+    expect(rows.map((r) => [r.userId, r.kind, r.payload])).toEqual([
+      [won[0]?.userId, "BOOKING_CONFIRMED", { reservationId: won[0]?.id }],
+    ]);
+  });
+
   it("a transaction that rolls back leaves no mail", async () => {
     await withEmail(7, "s7@student.test");
     await expect(
