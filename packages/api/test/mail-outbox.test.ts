@@ -231,6 +231,20 @@ describe("templates", () => {
     ).toBeNull();
   });
 
+  it("a reminder says whether check-in is open yet", () => {
+    const reminder = {
+      ...base,
+      kind: "CHECK_IN_REMINDER",
+      payload: { reservationId: 42, startTime: iso(start), endTime: iso(end) },
+    };
+    expect(renderMail(reminder, settings, new Date("2026-12-07T12:50:00Z"))?.text).toContain(
+      "Check-in is open now until 14:15 (Europe/Berlin).",
+    );
+    expect(renderMail(reminder, settings, new Date("2026-12-07T12:30:00Z"))?.text).toContain(
+      "Check in at the seat between 13:45 (Europe/Berlin) and 14:15 (Europe/Berlin).",
+    );
+  });
+
   it("an offer links to its claim until it lapses; unknown types get a generic mail; some send none", () => {
     const held = { ...reservation, status: "HELD", expiresAt: new Date("2026-12-07T12:10:00Z") };
     const offer = {

@@ -108,18 +108,24 @@ const bookingConfirmed: Template = (ctx, settings) => {
   };
 };
 
-const checkInReminder: Template = (ctx, settings) => {
+const checkInReminder: Template = (ctx, settings, now) => {
   if (ctx.reservation?.status !== "CONFIRMED") return null; // checked in or cancelled meanwhile
   const slot = slotOf(ctx);
   if (!slot) return null;
   const closes =
     time(ctx.payload.checkInClosesAt) ?? new Date(slot.start.getTime() + settings.graceMinutes * 60_000);
+  // REMINDER_MINUTES may exceed CHECKIN_EARLY_MINUTES: then check-in is not open yet.
+  const opens = new Date(slot.start.getTime() - settings.checkInEarlyMinutes * 60_000);
+  const window =
+    opens > now
+      ? `Check in at the seat between ${clock(opens, settings.zone)} and ${clock(closes, settings.zone)}.`
+      : `Check-in is open now until ${clock(closes, settings.zone)}.`;
   return {
     subject: `Check in by ${clock(closes, settings.zone)}: ${seatName(ctx)}`,
     greeting: greeting(ctx),
     paragraphs: [
       `Your booking starts soon: ${place(ctx)}, ${formatSlot(slot.start, slot.end, settings.zone)}.`,
-      `Check-in is open now until ${clock(closes, settings.zone)}. If you do not check in by then, the booking ends as a no-show.`,
+      `${window} If you do not check in by then, the booking ends as a no-show.`,
     ],
     action: { label: "Check in", href: link(settings, "/reservations") },
   };
