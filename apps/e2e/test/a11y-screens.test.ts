@@ -64,6 +64,21 @@ const screens: Screen[] = [
     },
   },
   {
+    name: "register",
+    open: async (page) => {
+      await page.goto("/");
+      await page.getByRole("button", { name: "Register" }).click();
+      await page.getByLabel("E-mail (optional)").waitFor();
+    },
+  },
+  {
+    name: "settings",
+    open: async (page) => {
+      await page.goto("/settings");
+      await page.getByLabel("E-mail address").waitFor();
+    },
+  },
+  {
     name: "seat-finder",
     open: async (page) => {
       await page.goto("/");
@@ -101,7 +116,7 @@ describe.each([
   for (const screen of screens) {
     it(`${screen.name}: no horizontal scroll, no serious axe violations, screenshot`, async () => {
       const { context, page } = await newPage(e2e.browser, e2e.server.url, viewport);
-      if (screen.name !== "login") await login(page, "S2021003");
+      if (screen.name !== "login" && screen.name !== "register") await login(page, "S2021003");
       await screen.open(page);
       await screenshot(page, `${screen.name}-${label}`);
       expect(await hasHorizontalScroll(page)).toBe(false);

@@ -139,7 +139,7 @@ describe("navigation at phone width", () => {
     await login(page, ADMIN.studentId, ADMIN.password);
     const links = page.getByRole("navigation", { name: "Main" }).getByRole("link");
     const names = await links.allTextContents();
-    expect(names).toEqual(["Find a seat", "My reservations", "Waitlist", "Staff"]);
+    expect(names).toEqual(["Find a seat", "My reservations", "Waitlist", "Settings", "Staff"]);
     for (const name of names) {
       const link = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true });
       expect(await link.isVisible()).toBe(true);

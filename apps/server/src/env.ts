@@ -103,6 +103,15 @@ const schema = z
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     /** The ID token or userinfo claim that holds the student id. */
     OIDC_STUDENT_ID_CLAIM: z.string().min(1).default("preferred_username"),
+    /** smtp://user:pass@host:port (smtps:// for TLS from the start); unset → no mail is sent. */
+    SMTP_URL: z
+      .url()
+      .refine((u) => /^smtps?:\/\//.test(u), "must be an smtp:// or smtps:// URL")
+      .optional(),
+    /** The From of every mail, e.g. "Library seats <seats@example.edu>". */
+    MAIL_FROM: z.string().min(3).default("DL-SMS <no-reply@localhost>"),
+    /** How often each instance's mail worker looks for due mails (and the first retry delay). */
+    MAIL_INTERVAL_SECONDS: int(1, 5, 3_600),
   })
   .superRefine((env, ctx) => {
     if (env.MAX_DURATION_MINUTES < env.MIN_DURATION_MINUTES) {

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
         cache: { kind: cache.kind, ...(redis && cache.kind === "redis" ? { location: redis } : {}) },
         bus: { kind: bus.kind, ...(redis && bus.kind === "redis" ? { location: redis } : {}) },
       },
+      mail: env.SMTP_URL ? redactLocation(env.SMTP_URL) : "off (SMTP_URL unset: mails stay queued)",
     },
     `DL-SMS listening on ${server.url}, gRPC ${server.grpcPort ? `on port ${server.grpcPort}` : "off"} (database ${server.database.kind}, cache ${cache.kind}, bus ${bus.kind})`,
   );

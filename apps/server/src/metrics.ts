@@ -19,7 +19,12 @@ export interface SweepCounts {
  * values come only from fixed lists (procedure names, route patterns, gRPC methods), so a client
  * sending random paths cannot grow the registry.
  */
-export function createMetrics(sources: { websockets: () => number; sse: () => number }) {
+export function createMetrics(sources: {
+  websockets: () => number;
+  sse: () => number;
+  /** Mails queued and not yet sent, from the shared database. */
+  mailPending?: () => Promise<number>;
+}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "dlsms_" });
   const registers = [registry];
@@ -64,6 +69,21 @@ export function createMetrics(sources: { websockets: () => number; sse: () => nu
       this.set({ kind: "sse" }, sources.sse());
     },
   });
+  new Gauge({
+    name: "dlsms_mail_outbox_pending",
+    help: "Mails queued in the shared outbox and not yet sent (the same on every instance)",
+    registers,
+    async collect() {
+      // A database that does not answer must not take the other metrics down with it.
+      if (sources.mailPending) this.set(await sources.mailPending().catch(() => Number.NaN));
+    },
+  });
+  const mails = new Counter({
+    name: "dlsms_mails_total",
+    help: 'Outbox rows this process handled, by result: "sent", "skipped" (nothing to send any more), "retry" (send failed)',
+    labelNames: ["result"] as const,
+    registers,
+  });
   for (const outcome of ["booked", "conflict", "rule"]) bookings.inc({ outcome }, 0);
   const cacheRequests = new Counter({
     name: "dlsms_cache_requests_total",
@@ -91,6 +111,9 @@ export function createMetrics(sources: { websockets: () => number; sse: () => nu
       // A batch counts once per call, so each procedure's count is its calls.
       if (calls.length > 1) for (const procedure of calls) requests.inc({ ...labels, procedure, status });
       else requests.inc({ ...labels, status });
+    },
+    mail(result: string) {
+      mails.inc({ result });
     },
     sweep(result: SweepCounts | "failed") {
       if (result === "failed") {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type ApiDeps, appRouter, createContextFactory } from "@dlsms/api";
-import { checkHealth } from "@dlsms/api/server";
+import { checkHealth, pendingMailCount } from "@dlsms/api/server";
 import { createDatabase, type DbHandle, migrateAndSeed } from "@dlsms/db";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import type { Registry } from "prom-client";
@@ -12,6 +12,8 @@ import { type Env, publicUrlOf, toApiConfig } from "./env";
 import { type GrpcDoor, startGrpcServer } from "./grpc/server";
 import type { Logger } from "./logger";
 import { createSharedLoginLimiter } from "./login-limiter";
+import { type MailWorker, startMailWorker } from "./mail-worker";
+import { createMailer } from "./mailer";
 import { createMetrics } from "./metrics";
 import { httpLabels, observeRequests } from "./request-log";
 import { createRestHandler } from "./rest";
@@ -40,6 +42,7 @@ export interface DlsmsServer {
   deps: ApiDeps;
   database: DbHandle;
   sweeper: Sweeper;
+  mailWorker: MailWorker;
   /** The gRPC door's real port (GRPC_PORT=0 picks a free one); undefined when GRPC_PORT=off. */
   grpcPort: number | undefined;
   close(): Promise<void>;
@@ -131,7 +134,11 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
     logger.warn({ cacheUp, busUp }, "cache/bus not reachable at boot; running degraded");
   // Live-connection gauges read the WebSocket server and the REST door, made below.
   const live = { websockets: () => 0, sse: () => 0 };
-  const metrics = createMetrics({ websockets: () => live.websockets(), sse: () => live.sse() });
+  const metrics = createMetrics({
+    websockets: () => live.websockets(),
+    sse: () => live.sse(),
+    mailPending: () => pendingMailCount(database.db),
+  });
   const deps: ApiDeps = {
     db: database.db,
     cache,
@@ -265,6 +272,21 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
     metrics.sweep(result === "failed" ? result : { ...result }),
   );
 
+  // The mail worker (./mail-worker): sends the outbox over SMTP_URL; without it, only tidies.
+  const mailWorker = startMailWorker({
+    db: database.db,
+    mailer: env.SMTP_URL ? createMailer(env.SMTP_URL, env.MAIL_FROM) : undefined,
+    settings: () => ({
+      publicUrl: publicUrlOf(env, boundPort).replace(/\/+$/, ""),
+      zone: config.rules.libraryTimezone,
+      checkInEarlyMinutes: config.rules.checkInEarlyMinutes,
+      graceMinutes: config.rules.graceMinutes,
+    }),
+    intervalSeconds: env.MAIL_INTERVAL_SECONDS,
+    logger,
+    onResult: (result) => metrics.mail(result),
+  });
+
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(env.PORT, env.HOST, () => {
@@ -282,6 +304,7 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
     closing ??= (async () => {
       // ── Stop the sweeper and the gRPC server here, before the database goes away.
       await sweeper.stop();
+      await mailWorker.stop();
       rest.close();
       await grpc?.close();
       const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
@@ -301,5 +324,5 @@ export async function createDlsmsServer(options: DlsmsServerOptions): Promise<Dl
     return closing;
   };
 
-  return { httpServer, url, port, deps, database, sweeper, grpcPort: grpc?.port, close };
+  return { httpServer, url, port, deps, database, sweeper, mailWorker, grpcPort: grpc?.port, close };
 }

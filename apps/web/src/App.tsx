@@ -18,6 +18,10 @@ import { WaitlistPage } from "./pages/WaitlistPage";
 
 // The login form carries the zod schemas; a returning student with a stored session never needs them.
 const LoginPage = lazy(() => import("./pages/LoginPage").then((m) => ({ default: m.LoginPage })));
+// Settings validates the address with the zod schema too: loaded when opened.
+const SettingsPage = lazy(() =>
+  import("./features/profile/SettingsPage").then((m) => ({ default: m.SettingsPage })),
+);
 
 function Routes() {
   const { session } = useAuth();
@@ -37,6 +41,11 @@ function Routes() {
             <Route path="/reservations" component={ReservationsPage} />
             <Route path="/waitlist" component={WaitlistPage} />
             <Route path="/notifications" component={NotificationsPage} />
+            <Route path="/settings">
+              <Suspense fallback={<Loading label="Loading your settings…" />}>
+                <SettingsPage />
+              </Suspense>
+            </Route>
             <Route path="/staff" component={StaffPage} />
             <Route path="/staff/qr" component={QrSheetPage} />
             <Route path="/s/:code">{(params) => <ScanPage code={decodeURIComponent(params.code)} />}</Route>

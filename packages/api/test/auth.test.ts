@@ -124,7 +124,12 @@ describe("login", () => {
 
 describe("auth.me and protected procedures", () => {
   it("auth.me returns the caller", async () => {
-    expect(await (await api.as(1)).auth.me()).toEqual({ ...alice, standing: GOOD_STANDING });
+    expect(await (await api.as(1)).auth.me()).toEqual({
+      ...alice,
+      standing: GOOD_STANDING,
+      email: null,
+      emailNotifications: true,
+    });
   });
 
   it("without a user every protected procedure is UNAUTHORIZED", async () => {
@@ -237,7 +242,12 @@ describe("tokens", () => {
       createCaller(await createContext({ req: request(authorization) })).auth.me();
 
     const good = await signToken(alice, TEST_JWT_SECRET, 1);
-    expect(await meWith(`Bearer ${good.token}`)).toEqual({ ...alice, standing: GOOD_STANDING });
+    expect(await meWith(`Bearer ${good.token}`)).toEqual({
+      ...alice,
+      standing: GOOD_STANDING,
+      email: null,
+      emailNotifications: true,
+    });
 
     await expectTRPCError(meWith(), "UNAUTHORIZED", "Please log in first.");
     const forged = await signToken(alice, "some-other-secret-some-other-secret", 1);

@@ -76,6 +76,10 @@ export const users = pgTable("users", {
   createdAt: tstz("created_at").notNull().defaultNow(),
   /** Booking is refused until then (no-show strikes, migration 0013); null or past = not suspended. */
   suspendedUntil: tstz("suspended_until"),
+  /** Optional: where mails go (migration 0016); null → no mail. */
+  email: varchar("email", { length: 254 }),
+  /** The student's choice: false → nothing is queued for them in mail_outbox. */
+  emailNotifications: boolean("email_notifications").notNull().default(true),
 });
 
 export const branches = pgTable("branches", {
@@ -352,7 +356,40 @@ export const auditLog = pgTable(
   (t) => [index("audit_log_entity_idx").on(t.entityType, t.entityId, t.id)],
 );
 
+export const MAIL_OUTBOX_STATUSES = ["pending", "sent", "skipped", "failed"] as const;
+export type MailOutboxStatus = (typeof MAIL_OUTBOX_STATUSES)[number];
+
+/**
+ * Mails waiting to be sent (migration 0016). Triggers queue them in the transaction of their
+ * cause (a notification, a confirmed booking); the server's mail worker leases due rows
+ * (`leaseUntil`), sends and marks them. `kind` is a notification type or BOOKING_CONFIRMED.
+ */
+export const mailOutbox = pgTable(
+  "mail_outbox",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: varchar("kind", { length: 40 }).notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default({}),
+    status: varchar("status", { length: 20, enum: MAIL_OUTBOX_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: tstz("next_attempt_at").notNull().defaultNow(),
+    leaseUntil: tstz("lease_until"),
+    sendBefore: tstz("send_before").notNull().default(sql`now() + interval '24 hours'`),
+    lastError: text("last_error"),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    finishedAt: tstz("finished_at"),
+  },
+  (t) => [
+    index("mail_outbox_due_idx").on(t.nextAttemptAt, t.id).where(sql`${t.status} = 'pending'`),
+    index("mail_outbox_finished_idx").on(t.finishedAt).where(sql`${t.finishedAt} IS NOT NULL`),
+  ],
+);
+
 export type User = typeof users.$inferSelect;
+export type MailOutboxRow = typeof mailOutbox.$inferSelect;
 export type Branch = typeof branches.$inferSelect;
 export type Seat = typeof seats.$inferSelect;
 export type Reservation = typeof reservations.$inferSelect;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { NO_NUL, noControlChars, SINGLE_LINE } from "./common";
+import { emailField } from "./profile";
 
 export const studentIdField = z
   .string({ error: "Student ID is required" })
@@ -37,5 +38,7 @@ export const registerInput = z.object({
     .min(1, "Name is required")
     .max(100, "Name is at most 100 characters")
     .regex(SINGLE_LINE, noControlChars("Name")),
+  /** Optional: where booking confirmations, reminders and offers are mailed. */
+  email: emailField.optional(),
 });
 export type RegisterInput = z.infer<typeof registerInput>;

@@ -4,6 +4,7 @@ export * from "./common";
 export * from "./desk";
 export * from "./hours";
 export * from "./notifications";
+export * from "./profile";
 export * from "./reports";
 export * from "./reservations";
 export * from "./seats";

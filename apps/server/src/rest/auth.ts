@@ -14,6 +14,7 @@ const RegisterBody = z
     student_id: registerInput.shape.studentId,
     password: registerInput.shape.password,
     name: registerInput.shape.name,
+    email: registerInput.shape.email,
   })
   .openapi("RegisterRequest", {
     example: { student_id: "S2025042", password: "a long passphrase", name: "Ada Lovelace" },
@@ -66,6 +67,7 @@ export function registerAuthRoutes(app: OpenAPIHono<RestEnv>, deps: ApiDeps): vo
       studentId: body.student_id,
       password: body.password,
       name: body.name,
+      email: body.email,
     });
     return c.json(toSession(session), 201);
   });

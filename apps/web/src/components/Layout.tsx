@@ -10,6 +10,7 @@ const NAV = [
   { href: "/", label: "Find a seat" },
   { href: "/reservations", label: "My reservations" },
   { href: "/waitlist", label: "Waitlist" },
+  { href: "/settings", label: "Settings" },
 ];
 // Staff see one more entry; students never get a link to it (the page guards itself too).
 const STAFF_NAV = [...NAV, { href: "/staff", label: "Staff" }];

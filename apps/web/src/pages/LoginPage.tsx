@@ -7,10 +7,10 @@ import { errorMessage } from "../lib/errors";
 import { useTRPC } from "../lib/trpc";
 
 type Mode = "login" | "register";
-type Errors = Partial<Record<"studentId" | "password" | "name", string>>;
+type Errors = Partial<Record<"studentId" | "password" | "name" | "email", string>>;
 
 /** The same zod schemas the server validates with, so the form and the API agree on every rule. */
-function validate(mode: Mode, values: { studentId: string; password: string; name: string }) {
+function validate(mode: Mode, values: { studentId: string; password: string; name: string; email: string }) {
   const result =
     mode === "login"
       ? loginInput.safeParse(values)
@@ -18,6 +18,7 @@ function validate(mode: Mode, values: { studentId: string; password: string; nam
           studentId: values.studentId,
           password: values.password,
           name: values.name,
+          email: optionalEmail(values.email),
         });
   if (result.success) return { ok: true as const, errors: {} };
   const errors: Errors = {};
@@ -28,11 +29,14 @@ function validate(mode: Mode, values: { studentId: string; password: string; nam
   return { ok: false as const, errors };
 }
 
+/** The e-mail field is optional: left empty, no address is sent. */
+const optionalEmail = (email: string) => (email.trim() === "" ? undefined : email);
+
 export function LoginPage() {
   const trpc = useTRPC();
   const { notice } = useAuth();
   const [mode, setMode] = useState<Mode>("login");
-  const [values, setValues] = useState({ studentId: "", password: "", name: "" });
+  const [values, setValues] = useState({ studentId: "", password: "", name: "", email: "" });
   const [errors, setErrors] = useState<Errors>({});
   const headingRef = useRef<HTMLHeadingElement>(null);
 
@@ -68,7 +72,13 @@ export function LoginPage() {
     if (!check.ok) return;
     auth.clearNotice();
     if (mode === "login") login.mutate({ studentId: values.studentId, password: values.password });
-    else register.mutate(values);
+    else
+      register.mutate({
+        studentId: values.studentId,
+        password: values.password,
+        name: values.name,
+        email: optionalEmail(values.email),
+      });
   };
 
   const update = (key: keyof typeof values) => (e: { target: { value: string } }) =>
@@ -113,6 +123,18 @@ export function LoginPage() {
               value={values.name}
               onChange={update("name")}
               error={errors.name}
+            />
+          )}
+          {mode === "register" && (
+            <Field
+              label="E-mail (optional)"
+              name="email"
+              type="email"
+              autoComplete="email"
+              value={values.email}
+              onChange={update("email")}
+              error={errors.email}
+              hint="For booking confirmations, reminders and waitlist offers. You can change it later in Settings."
             />
           )}
           <Field

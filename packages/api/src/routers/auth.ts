@@ -1,7 +1,8 @@
-import { loginInput, registerInput } from "@dlsms/validators";
+import { loginInput, registerInput, updateProfileInput } from "@dlsms/validators";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { RateLimited } from "../errors";
 import { login, register } from "../services/auth.service";
+import { updateProfile } from "../services/profile.service";
 import { currentUser } from "../services/standing.service";
 import { protectedProcedure, publicProcedure } from "../trpc";
 
@@ -29,4 +30,7 @@ export const authRouter = {
     .mutation(({ ctx, input }) => login(ctx.db, input, ctx.config.auth, ctx.loginLimiter, ctx.clientIp)),
   /** The caller, with their no-show `standing: { strikes, suspendedUntil }`. */
   me: protectedProcedure.query(({ ctx }) => currentUser(ctx.db, ctx.user.id, ctx.config.rules)),
+  updateProfile: protectedProcedure
+    .input(updateProfileInput)
+    .mutation(({ ctx, input }) => updateProfile(ctx.db, ctx.user.id, input)),
 } satisfies TRPCRouterRecord;

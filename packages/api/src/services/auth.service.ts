@@ -6,6 +6,7 @@ import type { LoginLimiter } from "../auth/limiter";
 import { hashPassword, verifyPassword } from "../auth/password";
 import type { AuthConfig } from "../config";
 import { Conflict, NotFound, Unauthorized } from "../errors";
+import { type ProfileView, toProfileView } from "./profile.service";
 import { toUserView, type UserView } from "./views";
 
 export interface Session {
@@ -35,7 +36,13 @@ export async function register(
   const passwordHash = await hashPassword(input.password, auth.bcryptCost);
   const [row] = await db
     .insert(users)
-    .values({ studentId: input.studentId, name: input.name, passwordHash, role: "student" })
+    .values({
+      studentId: input.studentId,
+      name: input.name,
+      passwordHash,
+      role: "student",
+      email: input.email ?? null,
+    })
     .onConflictDoNothing({ target: users.studentId })
     .returning();
   if (!row) throw new Conflict(`Student ID ${input.studentId} is already registered`);
@@ -61,8 +68,8 @@ export async function login(
   return sessionFor(toUserView(row), auth);
 }
 
-export async function getUser(db: Database, id: number): Promise<UserView> {
+export async function getUser(db: Database, id: number): Promise<ProfileView> {
   const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
   if (!row) throw new NotFound("Your account no longer exists");
-  return toUserView(row);
+  return toProfileView(row);
 }

@@ -10,6 +10,7 @@ import { pgTime } from "./availability";
 import { studentByStudentId } from "./desk.service";
 import type { Effects } from "./events";
 import { createNotification } from "./notifications.service";
+import type { ProfileView } from "./profile.service";
 import { isoOrNull, type UserView } from "./views";
 
 /**
@@ -242,7 +243,7 @@ export async function currentUser(
   db: Database,
   userId: number,
   rules: BookingRules,
-): Promise<UserView & { standing: Standing }> {
+): Promise<ProfileView & { standing: Standing }> {
   const [user, standing] = await Promise.all([getUser(db, userId), standingOf(db, userId, rules)]);
   return { ...user, standing };
 }
