@@ -265,4 +265,31 @@ describe("templates", () => {
     expect(suspended?.text).toContain("Three no-shows");
     expect(renderMail({ ...base, kind: "RESERVATION_BOOKED" }, settings)).toBeNull();
   });
+
+  it("a no-show counts its strike, a suspension gives its end in the library's zone, a break its end", () => {
+    const noShow = renderMail(
+      { ...base, kind: "NO_SHOW", payload: { reservationId: 42, strike: 2, strikeLimit: 3 } },
+      settings,
+    );
+    expect(noShow?.text).toContain("This is strike 2 of 3");
+    const suspended = renderMail(
+      { ...base, kind: "SUSPENDED", payload: { suspendedUntil: "2026-12-14T13:00:00Z", strikes: 3 } },
+      settings,
+    );
+    expect(suspended?.subject).toBe("Booking suspended until Monday 14 December 2026, 14:00");
+    expect(suspended?.text).toContain("until Monday 14 December 2026, 14:00 (Europe/Berlin)");
+    const away = { ...reservation, status: "AWAY" };
+    const reminder = renderMail(
+      { ...base, kind: "AWAY_REMINDER", reservation: away, payload: { awayUntil: "2026-12-07T12:30:00Z" } },
+      settings,
+    );
+    expect(reminder?.subject).toBe("Your break ends at 13:30 (Europe/Berlin)");
+    const back = { ...reservation, status: "CHECKED_IN" };
+    expect(
+      renderMail({ ...base, kind: "AWAY_REMINDER", reservation: back, payload: {} }, settings),
+    ).toBeNull();
+    expect(renderMail({ ...base, kind: "AWAY_ENDED", payload: {} }, settings)?.subject).toContain(
+      "Your break ran out",
+    );
+  });
 });

@@ -169,11 +169,56 @@ const noShow: Template = (ctx, settings) => {
     greeting: greeting(ctx),
     paragraphs: [
       `You did not check in to ${seatName(ctx)}${slot ? `, ${formatSlot(slot.start, slot.end, settings.zone)}` : ""}, so the booking ended as a no-show and the seat went to others.`,
-      "Cancel bookings you cannot use: repeated no-shows can limit your bookings.",
+      strikeLine(ctx.payload),
     ],
     action: { label: "Your reservations", href: link(settings, "/reservations") },
   };
 };
+
+/** "This is strike 2 of 3 …" when the sweeper counted one; the older advice otherwise. */
+function strikeLine(payload: Record<string, unknown>): string {
+  const { strike, strikeLimit } = payload;
+  if (typeof strike !== "number" || typeof strikeLimit !== "number") {
+    return "Cancel bookings you cannot use: repeated no-shows can limit your bookings.";
+  }
+  return `This is strike ${strike} of ${strikeLimit}: ${strikeLimit} no-shows within the strike window suspend booking. Cancel bookings you cannot use — cancelling before the start is never a strike.`;
+}
+
+const suspended: Template = (ctx, settings) => {
+  const until = time(ctx.payload.suspendedUntil);
+  const untilText = until ? when(until, settings.zone) : "further notice";
+  return {
+    subject: `Booking suspended until ${untilText}`,
+    greeting: greeting(ctx),
+    paragraphs: [
+      `Too many missed check-ins: you cannot book seats, join waitlists or take a seat by scanning until ${untilText} (${settings.zone}).`,
+      "Bookings you already hold stay yours. Library staff can lift a suspension at the desk.",
+    ],
+    action: { label: "Your reservations", href: link(settings, "/reservations") },
+  };
+};
+
+const awayReminder: Template = (ctx, settings) => {
+  const until = time(ctx.payload.awayUntil);
+  if (ctx.reservation && ctx.reservation.status !== "AWAY") return null; // already back
+  return {
+    subject: `Your break ends${until ? ` at ${clock(until, settings.zone)}` : " soon"}`,
+    greeting: greeting(ctx),
+    paragraphs: [
+      `Come back to ${seatName(ctx)}${until ? ` by ${clock(until, settings.zone)}` : ""} or scan its QR code to keep it; when the break runs out the seat goes to the next student.`,
+    ],
+    action: { label: "I'm back", href: link(settings, "/reservations") },
+  };
+};
+
+const awayEnded: Template = (ctx, settings) => ({
+  subject: `Your break ran out: ${seatName(ctx)} was given up`,
+  greeting: greeting(ctx),
+  paragraphs: [
+    `You did not come back to ${seatName(ctx)} before your break ended, so your reservation ended then and the seat was offered to others.`,
+  ],
+  action: { label: "Find a seat", href: link(settings, "/") },
+});
 
 const offerExpired: Template = (ctx, settings) => ({
   subject: `Your offer for ${seatName(ctx)} lapsed`,
@@ -218,6 +263,9 @@ export const TEMPLATES: Record<string, Template | null> = {
   NO_SHOW: noShow,
   RESERVATION_CANCELLED: cancelled,
   SEAT_AVAILABLE: seatAvailable,
+  SUSPENDED: suspended,
+  AWAY_REMINDER: awayReminder,
+  AWAY_ENDED: awayEnded,
   // Staff booked for the student: the booking's own confirmation (BOOKING_CONFIRMED) says it.
   RESERVATION_BOOKED: null,
 };
