@@ -30,12 +30,17 @@ describe("e-mail settings", () => {
     await user.click(save);
     await waitFor(async () => expect((await me.api.auth.me.query()).email).toBe("me@student.test"));
 
+    // Each save waits for the one before to finish: a click on the disabled button would be lost.
+    const saveWhenFree = async () => {
+      await waitFor(() => expect(save.hasAttribute("disabled")).toBe(false));
+      await user.click(save);
+    };
     await user.click(within(section).getByRole("checkbox", { name: "Send me e-mail notifications" }));
-    await user.click(save);
+    await saveWhenFree();
     await waitFor(async () => expect((await me.api.auth.me.query()).emailNotifications).toBe(false));
 
     await user.clear(address);
-    await user.click(save);
+    await saveWhenFree();
     await waitFor(async () => expect((await me.api.auth.me.query()).email).toBeNull());
   });
 

@@ -39,7 +39,8 @@ function EmailSettings({ profile }: { profile: Profile }) {
     trpc.auth.updateProfile.mutationOptions({
       onSuccess: (saved) => {
         toast.success(saved.email ? "E-mail settings saved" : "E-mail address removed");
-        return queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() });
+        // Not awaited: the form is free again as soon as the server has answered.
+        void queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() });
       },
     }),
   );
