@@ -4,6 +4,6 @@ import { defineConfig } from "drizzle-kit";
 // constraints are a hand-written custom migration (drizzle-kit cannot describe them).
 export default defineConfig({
   dialect: "postgresql",
-  schema: "./src/schema.ts",
+  schema: ["./src/schema.ts", "./src/schema-records.ts"],
   out: "../../drizzle",
 });

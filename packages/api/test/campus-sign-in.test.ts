@@ -32,7 +32,7 @@ describe("signInCampusStudent", () => {
     const verified = await verifyToken(session.token, TEST_JWT_SECRET);
     expect(verified.ok && verified.user.id).toBe(session.user.id);
     expect(await accounts("C2030001")).toMatchObject([{ passwordHash: null, role: "student" }]);
-    // Such an account has no password to log in with: refused as any wrong password is.
+    // Such an account has no password to log in with: refused just like a wrong password.
     await expectTRPCError(
       api.anonymous.auth.login({ studentId: "C2030001", password: "whatever1" }),
       "UNAUTHORIZED",

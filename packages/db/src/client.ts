@@ -4,8 +4,10 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import * as schema from "./schema";
+import * as bookingTables from "./schema";
+import * as recordTables from "./schema-records";
 
+const schema = { ...bookingTables, ...recordTables };
 export type Schema = typeof schema;
 /** Either driver's database, or a transaction on it: service functions take this. */
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
