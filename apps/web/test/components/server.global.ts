@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { testEnv } from "@dlsms/db/testing";
 import type { TestProject } from "vitest/node";
 import { startTestServer } from "../../../server/test/helpers";
 
@@ -15,7 +16,7 @@ declare module "vitest" {
  * seats. With REDIS_URL set, live events travel through real Redis, in a namespace of this run.
  */
 export default async function setup(project: TestProject) {
-  const redisUrl = process.env.REDIS_URL;
+  const redisUrl = testEnv.REDIS_URL;
   const redis: Record<string, string> = redisUrl
     ? { REDIS_URL: redisUrl, REDIS_NAMESPACE: `web-${randomBytes(4).toString("hex")}` }
     : {};
