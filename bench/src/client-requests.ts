@@ -72,13 +72,15 @@ export interface FinderWindow {
 
 /**
  * The finder page's first load: every query it issues at once, in the order the SPA issues
- * them (the notification bell, the student's reservations, the branches, the seat map).
+ * them (the notification bell, the student's reservations, their standing, the branches, the
+ * seat map).
  * apps/e2e records the SPA's own request in Chromium and compares it with this one.
  */
 export const spaFinderFirstLoad = (token: string, window: FinderWindow) =>
   one(spa(token), (c) => [
     c.notifications.list.query({ unreadOnly: true }),
     c.reservations.mine.query({ upcomingOnly: true }),
+    c.auth.me.query(),
     c.branches.list.query(),
     c.seats.list.query(window),
   ]);
