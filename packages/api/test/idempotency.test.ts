@@ -74,6 +74,22 @@ describe("retry-safe reservations.create (services/idempotency.ts)", () => {
     expect(await activeOn(3)).toEqual([answers[0]?.id]);
   });
 
+  it("a key whose first request died after claiming it: a repeat answers its booking, or asks for a new key", async () => {
+    const db = api.database.db;
+    const booking = slot(6, dayAt(2, 18), dayAt(2, 19));
+    const first = await keyed(6, "k-died").reservations.create(booking);
+    // As if the first request had died before storing its answer, a minute ago.
+    const pending = { answer: {}, createdAt: new Date(Date.now() - 60_000) };
+    await db.update(idempotencyKeys).set(pending).where(eq(idempotencyKeys.key, "k-died"));
+    expect((await keyed(6, "k-died").reservations.create(booking)).id).toBe(first.id);
+
+    const unbooked = slot(7, dayAt(2, 18), dayAt(2, 19));
+    const request = JSON.stringify({ seatId: 7, startTime: unbooked.startTime, endTime: unbooked.endTime });
+    await db.insert(idempotencyKeys).values({ userId: 7, key: "k-none", request, ...pending });
+    await expectTRPCError(keyed(7, "k-none").reservations.create(unbooked), "CONFLICT", "new key");
+    expect(await activeOn(7)).toEqual([]);
+  });
+
   it("the sweeper prunes keys past their 24 hours and keeps the others", async () => {
     await keyed(4, "k-old").reservations.create(slot(4, dayAt(2, 14), dayAt(2, 15)));
     await keyed(4, "k-new").reservations.create(slot(5, dayAt(2, 16), dayAt(2, 17)));

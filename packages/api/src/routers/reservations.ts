@@ -24,17 +24,17 @@ export const reservationsRouter = {
   create: bookingProcedure.input(createReservationInput).mutation(({ ctx, input }) =>
     withSuggestions(ctx, ctx.user.id, input, () =>
       withEffects(ctx, async (effects) => {
-        const key = ctx.idempotencyKey;
-        if (key) {
-          await assertMayBook(ctx.db, ctx.user.id, ctx.config.rules);
-          return createReservationOnce(ctx.db, ctx.user.id, key, input, ctx.config.rules, effects);
-        }
         // The seats version is read before the attempt: see known-losses.ts. The suspension check
         // (one primary-key read) runs beside it, so it adds no wait.
         const [lostRaces] = await Promise.all([
           lostRacesForBooking(ctx.cache, input.seatId),
           assertMayBook(ctx.db, ctx.user.id, ctx.config.rules),
         ]);
+        const key = ctx.idempotencyKey;
+        if (key) {
+          const { rules } = ctx.config;
+          return createReservationOnce(ctx.db, ctx.user.id, key, input, rules, effects, lostRaces);
+        }
         return service.createReservation(ctx.db, ctx.user.id, input, ctx.config.rules, effects, lostRaces);
       }),
     ),

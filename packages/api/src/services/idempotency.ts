@@ -1,6 +1,6 @@
-import { type Database, idempotencyKeys } from "@dlsms/db";
+import { type Database, idempotencyKeys, reservations } from "@dlsms/db";
 import type { CreateReservationInput } from "@dlsms/validators";
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import type { IdempotencyKeyHeader } from "../context";
 import {
@@ -12,10 +12,11 @@ import {
   RuleViolation,
   SeatTaken,
 } from "../errors";
+import type { LostRacesAt } from "../read-models/known-losses";
 import { parseLibraryTime } from "../time";
 import { createReservation } from "./booking.service";
 import type { Effects } from "./events";
-import type { ReservationView } from "./views";
+import { type ReservationView, toReservationView } from "./views";
 
 /** How long a key's first answer is kept; an older row is ignored (and pruned). */
 export const IDEMPOTENCY_KEY_HOURS = 24;
@@ -95,11 +96,21 @@ function answered(answer: StoredAnswer): ReservationView {
   throw REFUSALS[kind](message, seatCode);
 }
 
+/** How often a repeat looks for the first request's answer while that request is still running. */
+const WAIT_STEP_MS = 15;
 /**
- * `reservations.create` with an Idempotency-Key: the key's row is inserted first in the booking's
- * transaction, so a concurrent repeat waits on its primary key until this one commits and then
- * reads the stored answer; the booking is attempted (and counted) once. A repeat with another
- * booking is refused with UNPROCESSABLE_CONTENT. Keys are per student and shared by the doors.
+ * A claim older than this without an answer belongs to a request that died between claiming the
+ * key and storing the answer (a booking takes milliseconds): a repeat then answers for it.
+ */
+const ABANDONED_MS = 30_000;
+
+/**
+ * `reservations.create` with an Idempotency-Key. The key is claimed first, in a statement of its
+ * own (a new row, or one past its 24 hours taken over), so of any number of concurrent repeats
+ * exactly one books; it books through the same batched statements as every other booking
+ * (booking-batches.ts) and then stores its answer. A repeat waits for that answer and replays it;
+ * a repeat with another booking is refused with UNPROCESSABLE_CONTENT. Keys are per student and
+ * shared by the doors.
  */
 export async function createReservationOnce(
   db: Database,
@@ -108,44 +119,95 @@ export async function createReservationOnce(
   input: CreateReservationInput,
   rules: BookingRules,
   effects: Effects,
+  lostRaces?: LostRacesAt,
 ): Promise<ReservationView> {
   const key = checkedIdempotencyKey(header);
   const request = requestOf(input, rules);
-  const answer = await db.transaction(async (tx): Promise<StoredAnswer> => {
-    const thisKey = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
-    // Claims the key: a new row, or one past its 24 hours taken over. A row in use is left as it
-    // is (but locked, so it cannot expire under us) and nothing is returned.
-    const claimed = await tx
-      .insert(idempotencyKeys)
-      .values({ userId, key, request, answer: {}, createdAt: sql`now()` })
-      .onConflictDoUpdate({
-        target: [idempotencyKeys.userId, idempotencyKeys.key],
-        set: { request, answer: {}, createdAt: sql`now()` },
-        setWhere: lt(idempotencyKeys.createdAt, new Date(Date.now() - KEEP_MS)),
-      })
-      .returning({ userId: idempotencyKeys.userId });
-    if (claimed.length === 0) {
-      const [held] = await tx.select().from(idempotencyKeys).where(thisKey);
-      if (!held) throw new Error("an Idempotency-Key row vanished while locked");
-      if (held.request !== request) {
-        throw new IdempotencyKeyReused(
-          "This Idempotency-Key was already used for a different booking: use a new key for a new booking",
-        );
-      }
-      return held.answer as StoredAnswer;
+  const thisKey = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
+  const claimed = await db
+    .insert(idempotencyKeys)
+    .values({ userId, key, request, answer: {}, createdAt: sql`now()` })
+    .onConflictDoUpdate({
+      target: [idempotencyKeys.userId, idempotencyKeys.key],
+      set: { request, answer: {}, createdAt: sql`now()` },
+      setWhere: lt(idempotencyKeys.createdAt, new Date(Date.now() - KEEP_MS)),
+    })
+    .returning({ createdAt: idempotencyKeys.createdAt });
+  const claim = claimed[0];
+  if (!claim) return answered(await firstAnswer(db, userId, thisKey, request, input, rules));
+
+  let first: StoredAnswer;
+  try {
+    first = { booked: await createReservation(db, userId, input, rules, effects, lostRaces) };
+  } catch (error) {
+    const refused = refusalOf(error);
+    if (!refused) {
+      // Nothing was booked: free the key, so a retry tries again.
+      await db.delete(idempotencyKeys).where(and(thisKey, eq(idempotencyKeys.createdAt, claim.createdAt)));
+      throw error;
     }
-    let first: StoredAnswer;
-    try {
-      first = { booked: await createReservation(tx, userId, input, rules, effects) };
-    } catch (error) {
-      const refused = refusalOf(error);
-      if (!refused) throw error;
-      first = refused;
+    first = refused;
+  }
+  await db.update(idempotencyKeys).set({ answer: first }).where(thisKey);
+  return answered(first);
+}
+
+/** The answer the key's first request gave (waiting while it runs), for a repeat of it. */
+async function firstAnswer(
+  db: Database,
+  userId: number,
+  thisKey: SQL | undefined,
+  request: string,
+  input: CreateReservationInput,
+  rules: BookingRules,
+): Promise<StoredAnswer> {
+  for (;;) {
+    const [held] = await db.select().from(idempotencyKeys).where(thisKey);
+    if (!held) throw new Conflict("This Idempotency-Key's first request failed: send the booking again");
+    if (held.request !== request) {
+      throw new IdempotencyKeyReused(
+        "This Idempotency-Key was already used for a different booking: use a new key for a new booking",
+      );
     }
-    await tx.update(idempotencyKeys).set({ answer: first }).where(thisKey);
-    return first;
-  });
-  return answered(answer);
+    if ("booked" in held.answer || "refused" in held.answer) return held.answer as StoredAnswer;
+    if (Date.now() - held.createdAt.getTime() > ABANDONED_MS) {
+      return { booked: await abandonedBooking(db, userId, input, rules) };
+    }
+    await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
+  }
+}
+
+/**
+ * A first request that died after claiming its key: the booking it made, if it made one (the
+ * student's reservation of exactly that seat and window; the overlap rule allows one at a time);
+ * else none was made and the repeat is told to send it again under a new key.
+ */
+async function abandonedBooking(
+  db: Database,
+  userId: number,
+  input: CreateReservationInput,
+  rules: BookingRules,
+): Promise<ReservationView> {
+  const zone = rules.libraryTimezone;
+  const [row] = await db
+    .select()
+    .from(reservations)
+    .where(
+      and(
+        eq(reservations.userId, userId),
+        eq(reservations.seatId, input.seatId),
+        eq(reservations.startTime, parseLibraryTime(input.startTime, zone, "startTime")),
+        eq(reservations.endTime, parseLibraryTime(input.endTime, zone, "endTime")),
+      ),
+    )
+    .orderBy(desc(reservations.id))
+    .limit(1);
+  if (!row) {
+    throw new Conflict(
+      "This Idempotency-Key's first request did not finish: send the booking again with a new key",
+    );
+  }
+  return toReservationView(row);
 }
 
 /** Drops the rows past their 24 hours (the sweeper); a booking ignores them anyway. */
