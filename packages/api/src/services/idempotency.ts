@@ -1,6 +1,6 @@
 import { type Database, idempotencyKeys, reservations } from "@dlsms/db";
 import type { CreateReservationInput } from "@dlsms/validators";
-import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import type { BookingRules } from "../config";
 import type { IdempotencyKeyHeader } from "../context";
 import {
@@ -16,6 +16,7 @@ import type { LostRacesAt } from "../read-models/known-losses";
 import { parseLibraryTime } from "../time";
 import { createReservation } from "./booking.service";
 import type { Effects } from "./events";
+import { keyStatements } from "./idempotency-statements";
 import { type ReservationView, toReservationView } from "./views";
 
 /** How long a key's first answer is kept; an older row is ignored (and pruned). */
@@ -105,10 +106,11 @@ const WAIT_STEP_MS = 15;
 const ABANDONED_MS = 30_000;
 
 /**
- * `reservations.create` with an Idempotency-Key. The key is claimed first, in a statement of its
- * own (a new row, or one past its 24 hours taken over), so of any number of concurrent repeats
- * exactly one books; it books through the same batched statements as every other booking
- * (booking-batches.ts) and then stores its answer. A repeat waits for that answer and replays it;
+ * `reservations.create` with an Idempotency-Key. The key is claimed first, before the booking (a
+ * new row, or one past its 24 hours taken over), so of any number of concurrent repeats exactly
+ * one books; it books through the same batched statements as every other booking
+ * (booking-batches.ts) and then stores its answer (idempotency-statements.ts shares those
+ * statements among the keys of one turn). A repeat waits for that answer and replays it;
  * a repeat with another booking is refused with UNPROCESSABLE_CONTENT. Keys are per student and
  * shared by the doors.
  */
@@ -124,17 +126,10 @@ export async function createReservationOnce(
   const key = checkedIdempotencyKey(header);
   const request = requestOf(input, rules);
   const thisKey = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
-  const claimed = await db
-    .insert(idempotencyKeys)
-    .values({ userId, key, request, answer: {}, createdAt: sql`now()` })
-    .onConflictDoUpdate({
-      target: [idempotencyKeys.userId, idempotencyKeys.key],
-      set: { request, answer: {}, createdAt: sql`now()` },
-      setWhere: lt(idempotencyKeys.createdAt, new Date(Date.now() - KEEP_MS)),
-    })
-    .returning({ createdAt: idempotencyKeys.createdAt });
-  const claim = claimed[0];
-  if (!claim) return answered(await firstAnswer(db, userId, thisKey, request, input, rules));
+  const keys = keyStatements(db, IDEMPOTENCY_KEY_HOURS);
+  if (!(await keys.claim.add({ userId, key, request }))) {
+    return answered(await firstAnswer(db, userId, thisKey, request, input, rules));
+  }
 
   let first: StoredAnswer;
   try {
@@ -143,12 +138,12 @@ export async function createReservationOnce(
     const refused = refusalOf(error);
     if (!refused) {
       // Nothing was booked: free the key, so a retry tries again.
-      await db.delete(idempotencyKeys).where(and(thisKey, eq(idempotencyKeys.createdAt, claim.createdAt)));
+      await db.delete(idempotencyKeys).where(thisKey);
       throw error;
     }
     first = refused;
   }
-  await db.update(idempotencyKeys).set({ answer: first }).where(thisKey);
+  await keys.answer.add({ userId, key, answer: first });
   return answered(first);
 }
 

@@ -7,10 +7,12 @@ import { formatForPeople } from "../time";
 import { recordChange } from "./audit";
 import { getUser } from "./auth.service";
 import { pgTime } from "./availability";
+import { arrayParam } from "./booking-batches";
 import { studentByStudentId } from "./desk.service";
 import type { Effects } from "./events";
 import { createNotification } from "./notifications.service";
 import type { ProfileView } from "./profile.service";
+import { TurnStatements } from "./turn-statements";
 import { isoOrNull, type UserView } from "./views";
 
 /**
@@ -141,8 +143,9 @@ export function suspendedError(until: Date, rules: BookingRules): Suspended {
 }
 
 /**
- * Refuses a suspended student's booking, waitlist join or walk-up. One primary-key read; run it
- * beside the booking's other reads. Staff booking at the desk skip it (they may override).
+ * Refuses a suspended student's booking, waitlist join or walk-up. A primary-key read shared by
+ * the bookings of one turn; run it beside the booking's other reads. Staff booking at the desk
+ * skip it (they may override).
  */
 export async function assertMayBook(
   db: Database,
@@ -150,12 +153,26 @@ export async function assertMayBook(
   rules: BookingRules,
   now = new Date(),
 ): Promise<void> {
-  const [row] = await db
-    .select({ until: users.suspendedUntil })
-    .from(users)
-    .where(eq(users.id, userId))
-    .limit(1);
-  if (row?.until && row.until > now) throw suspendedError(row.until, rules);
+  const until = await suspensionReads(db).add(userId);
+  if (until && until > now) throw suspendedError(until, rules);
+}
+
+const suspensionReadsByDb = new WeakMap<Database, TurnStatements<number, Date | null>>();
+
+function suspensionReads(db: Database): TurnStatements<number, Date | null> {
+  let reads = suspensionReadsByDb.get(db);
+  if (!reads) {
+    reads = new TurnStatements(async (ids: number[]) => {
+      const rows = await db
+        .select({ id: users.id, until: users.suspendedUntil })
+        .from(users)
+        .where(sql`${users.id} = any(${arrayParam(ids, "int")})`);
+      const byId = new Map(rows.map((r) => [r.id, r.until]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
+    suspensionReadsByDb.set(db, reads);
+  }
+  return reads;
 }
 
 /** `auth.me`'s standing (and the desk's). */
