@@ -108,6 +108,28 @@ describe("retry-safe reservations.create (services/idempotency.ts)", () => {
 });
 
 describe("suggestions with a seat-taken refusal (read-models/seat-suggestions.ts)", () => {
+  type Refusal = { code?: string; cause?: { suggestions?: { seatId: number }[] } };
+  const suggested = async (studentId: number, booking: ReturnType<typeof slot>) => {
+    const refusal = await (await api.as(studentId)).reservations.create(booking).then(
+      () => undefined,
+      (error: Refusal) => error,
+    );
+    expect(refusal?.code).toBe("CONFLICT");
+    return (refusal?.cause?.suggestions ?? []).map((s) => s.seatId);
+  };
+
+  it("losers of one seat share its suggestions until a booking changes them", async () => {
+    const booking = slot(20, dayAt(4, 9), dayAt(4, 10));
+    await (await api.as(1)).reservations.create(booking);
+    const first = await suggested(2, booking);
+    expect(await suggested(3, booking)).toEqual(first);
+    const taken = first[0] as number;
+    await (await api.as(4)).reservations.create(slot(taken, dayAt(4, 9), dayAt(4, 10)));
+    const after = await suggested(5, booking);
+    expect(after).toHaveLength(5);
+    expect(after).not.toContain(taken);
+  });
+
   it("never a seat under maintenance or in a branch closed then; each one bookable", async () => {
     const start = dayAt(3, 12);
     const end = dayAt(3, 13);

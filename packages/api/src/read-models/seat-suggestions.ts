@@ -2,14 +2,22 @@ import type { Cache } from "@dlsms/bus";
 import type { Database } from "@dlsms/db";
 import type { ApiConfig } from "../config";
 import { type SeatSuggestion, SeatTaken } from "../errors";
+import { CATALOG_VERSION_KEY } from "../services/events";
 import type { SeatView } from "../services/views";
 import { listingReads, readListing } from "./listing-reads";
 import { readSeat } from "./seat-details";
+import { currentVersion } from "./seat-listings";
+import { type CacheObserver, perCache, VersionedCopies, versionReader } from "./versioned-copies";
 
 /** The most free seats a "seat taken" answer offers. */
 export const MAX_SUGGESTIONS = 5;
 
-type Deps = { db: Database; cache: Cache; config: Pick<ApiConfig, "rules"> };
+type Deps = {
+  db: Database;
+  cache: Cache;
+  config: Pick<ApiConfig, "rules">;
+  observer?: CacheObserver | undefined;
+};
 
 interface Booking {
   seatId: number;
@@ -32,10 +40,35 @@ export async function withSuggestions<T>(
   } catch (error) {
     if (error instanceof SeatTaken && error.suggestions === undefined) {
       // The refusal is the answer: a failure to find alternatives must not replace it.
-      error.suggestions = await suggestFreeSeats(deps, viewerId, booking).catch(() => []);
+      error.suggestions = await cachedSuggestions(deps, viewerId, booking).catch(() => []);
     }
     throw error;
   }
+}
+
+const stateOf = perCache((cache) => ({
+  copies: new VersionedCopies<string, SeatSuggestion[]>({ name: "seat-suggestions", max: 2_000 }),
+  readCatalogVersion: versionReader(cache, CATALOG_VERSION_KEY),
+}));
+
+/**
+ * The suggestions for a seat and window, as a versioned copy under [seats version, catalog
+ * version] like the listings they come from (docs/read-models.md): the many students who lose
+ * one popular seat at once share one computation until the next change. They do not depend on
+ * who asks (a listing's availability is everyone's).
+ */
+async function cachedSuggestions(deps: Deps, viewerId: number, booking: Booking): Promise<SeatSuggestion[]> {
+  const state = stateOf(deps.cache);
+  // The versions first, then the clock (VersionedCopies.read).
+  const version = await Promise.all([currentVersion(deps.cache), state.readCatalogVersion()]);
+  const key = `${booking.seatId}|${booking.startTime}|${booking.endTime}`;
+  return state.copies.read(
+    key,
+    version,
+    () => suggestFreeSeats(deps, viewerId, booking),
+    Date.now(),
+    state.copies.counter(deps.observer),
+  );
 }
 
 /**
