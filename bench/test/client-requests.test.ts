@@ -43,7 +43,7 @@ describe("the bench's requests", () => {
     const finder = await spaFinderFirstLoad("t", windowAt(3, 9));
     expect(finder.method).toBe("GET");
     expect(finder.path).toMatch(
-      /^\/trpc\/notifications\.list,reservations\.mine,branches\.list,seats\.list\?batch=1&input=/,
+      /^\/trpc\/notifications\.list,reservations\.mine,auth\.me,branches\.list,seats\.list\?batch=1&input=/,
     );
     const booking = await spaBooking("t", { seatId: 5, ...windowAt(3, 9) });
     expect(booking).toMatchObject({ method: "POST", path: "/trpc/reservations.create?batch=1" });
